@@ -1,0 +1,1 @@
+"""Numerics shared between methods (problems, oracles, solvers). No method-specific code."""
