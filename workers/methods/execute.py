@@ -10,6 +10,7 @@ import math
 import os
 import platform
 import subprocess
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
@@ -82,17 +83,21 @@ def code_version() -> str:
 
 
 def seed_everything(seed: int, device: str) -> None:
+    """Seed the global generators; torch only if the method imported it (numpy-only methods
+    should not pay torch's import time)."""
     np.random.seed(seed % (2**32))
-    import torch
+    if "torch" in sys.modules:
+        import torch
 
-    torch.manual_seed(seed)
-    if device == "cuda":
-        torch.cuda.manual_seed_all(seed)
+        torch.manual_seed(seed)
+        if device == "cuda":
+            torch.cuda.manual_seed_all(seed)
 
 
 def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, Any]:
     """Run the method; the RunCancelled and other exceptions propagate to the caller."""
     seed_everything(ctx.seed, ctx.device)
+    ctx.start_clock()
     started = time.perf_counter()
     results = method.run(config, ctx)
     ctx.close()

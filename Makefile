@@ -1,0 +1,37 @@
+# ReproLab: `make run` starts the whole lab; `make test` runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: run test setup worker gpu-worker web bench clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_catalog
+
+run: setup
+	@bash scripts/run_lab.sh
+
+test: $(VENV)/.installed
+	@bash scripts/test.sh $(ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A apps worker -Q cpu --concurrency 1 --pool prefork -n cpu@%h --loglevel INFO
+
+gpu-worker: setup
+	$(VENV)/bin/celery -A apps worker -Q gpu --concurrency 1 --pool prefork -n gpu@%h --loglevel INFO
+
+web: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf var

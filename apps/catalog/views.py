@@ -1,0 +1,61 @@
+"""Browse pages: the catalog of 42 papers and each paper's page."""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+
+from apps.runs.forms import ConfigForm
+from apps.runs.models import Run
+
+from .models import Paper, PaperStatus
+
+
+def paper_statuses() -> dict[int, str]:
+    runnable = set(Paper.objects.filter(methods__available=True).values_list("pk", flat=True))
+    reproduced = set(Run.objects.filter(all_reproduced=True).values_list("method__paper_id", flat=True))
+    statuses = {}
+    for pk in Paper.objects.values_list("pk", flat=True):
+        if pk in reproduced:
+            statuses[pk] = PaperStatus.REPRODUCED
+        elif pk in runnable:
+            statuses[pk] = PaperStatus.RUNNABLE
+        else:
+            statuses[pk] = PaperStatus.NOT_RUNNABLE
+    return statuses
+
+
+def catalog(request):
+    query = request.GET.get("q", "").strip()[:200]
+    topic = request.GET.get("topic", "").strip()[:80]
+    status = request.GET.get("status", "").strip()[:20]
+    papers = Paper.objects.prefetch_related("methods")
+    for word in query.split():
+        papers = papers.filter(Q(title__icontains=word) | Q(abstract__icontains=word))
+    statuses = paper_statuses()
+    rows = [p for p in papers if (not topic or topic in p.topics) and (not status or statuses[p.pk] == status)]
+    for paper in rows:
+        paper.status = PaperStatus(statuses[paper.pk])
+    topics = sorted({t for topics in Paper.objects.values_list("topics", flat=True) for t in topics}, key=str.lower)
+    context = {
+        "papers": rows,
+        "total": Paper.objects.count(),
+        "query": query,
+        "topic": topic,
+        "status": status,
+        "topics": topics,
+        "statuses": PaperStatus.choices,
+    }
+    return render(request, "catalog/index.html", context)
+
+
+def paper_detail(request, number: int):
+    paper = get_object_or_404(Paper, number=number)
+    methods = list(paper.methods.filter(available=True))
+    forms = {m.slug: ConfigForm.for_method(m) for m in methods}
+    runs = Run.objects.filter(method__paper=paper).select_related("method", "owner")[:50]
+    status = PaperStatus(paper_statuses()[paper.pk])
+    return render(
+        request,
+        "catalog/paper.html",
+        {"paper": paper, "methods": [(m, forms[m.slug]) for m in methods], "runs": runs, "status": status},
+    )

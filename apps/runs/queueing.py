@@ -1,0 +1,165 @@
+"""Creating runs and handing their ids to the broker (only once the row is committed)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.catalog.models import Method
+from workers.methods.base import ConfigError
+from workers.methods.registry import UnknownMethod, get_method
+
+from .models import ACTIVE_STATUSES, Run, RunStatus
+
+log = logging.getLogger(__name__)
+QUEUES = ("cpu", "gpu")
+SEED_MAX = 2**31 - 1
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+class BrokerUnavailable(Exception):
+    """The queue cannot take messages right now."""
+
+
+class QuotaExceeded(Exception):
+    pass
+
+
+@dataclass
+class RunRequest:
+    method: str
+    preset: str | None = "smoke"
+    config: dict[str, Any] | None = None
+    seed: int = 0
+    queue: str | None = None
+    label: str = ""
+
+
+def config_hash(slug: str, config: dict, seed: int, commit: str) -> str:
+    canonical = json.dumps({"m": slug, "c": config, "s": seed, "v": commit}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def validate(request: RunRequest) -> tuple[Method, dict, str]:
+    """Check a request; ConfigError maps each offending field to the reason."""
+    problems: dict[str, str] = {}
+    try:
+        spec = get_method(request.method)
+    except UnknownMethod as exc:
+        raise ConfigError({"method": str(exc)}) from None
+    method_row = Method.objects.filter(slug=request.method, available=True).first()
+    if method_row is None:
+        raise ConfigError({"method": "this method is not in the catalog yet (run manage.py sync_catalog)"})
+    if not isinstance(request.seed, int) or isinstance(request.seed, bool) or not 0 <= request.seed <= SEED_MAX:
+        problems["seed"] = f"must be an integer between 0 and {SEED_MAX}"
+    if request.queue is not None and request.queue not in QUEUES:
+        problems["queue"] = f"must be one of {', '.join(QUEUES)}"
+    if not isinstance(request.label, str) or len(request.label) > 120:
+        problems["label"] = "must be text of at most 120 characters"
+    if request.config is not None and not isinstance(request.config, dict):
+        problems["config"] = "must be an object of config keys to values"
+    try:
+        config = spec.build_config(request.preset, request.config if isinstance(request.config, dict) else None)
+    except ConfigError as exc:
+        problems.update(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    queue = request.queue or ("gpu" if spec.preset_device(request.preset) == "gpu" else "cpu")
+    return method_row, config.model_dump(mode="json"), queue
+
+
+def check_broker() -> None:
+    from apps.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises many kinds
+        raise BrokerUnavailable(f"the run queue is unreachable ({type(exc).__name__}); nothing was queued") from exc
+
+
+def submit(request: RunRequest, owner=None, group=None) -> Run:
+    """Validate, create the Run row and enqueue it after commit. Raises ConfigError,
+    QuotaExceeded or BrokerUnavailable; in each case nothing is created."""
+    from workers.methods.execute import code_version
+
+    method_row, config, queue = validate(request)
+    check_broker()
+    with transaction.atomic():
+        if owner is not None:
+            enforce_quota(owner)
+        run = Run.objects.create(
+            method=method_row,
+            owner=owner,
+            label=request.label,
+            preset=request.preset or "",
+            config=config,
+            config_hash=config_hash(method_row.slug, config, request.seed, code_version()),
+            seed=request.seed,
+            queue=queue,
+            group=group,
+            max_attempts=settings.RUN_MAX_ATTEMPTS,
+        )
+        transaction.on_commit(lambda: enqueue(run.pk, queue))
+    return run
+
+
+def enforce_quota(owner) -> None:
+    """Lock the user's row so concurrent submissions are counted one after another."""
+    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    if owner.is_staff:
+        return
+    active = Run.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).count()
+    if active >= settings.RUNS_PER_USER_CAP:
+        raise QuotaExceeded(
+            f"you already have {active} queued or running runs (the limit is {settings.RUNS_PER_USER_CAP}); "
+            "wait for one to finish or cancel one"
+        )
+
+
+def enqueue(run_id: int, queue: str) -> bool:
+    """Publish the run id; on failure the run stays queued and the reconciler retries."""
+    from workers.tasks import execute_run
+
+    try:
+        execute_run.apply_async(args=[run_id], queue=queue, retry=True, retry_policy=PUBLISH_RETRY)
+    except Exception:
+        log.exception("could not enqueue run %s; the reconciler will retry", run_id)
+        return False
+    Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(enqueued_at=timezone.now())
+    return True
+
+
+def broker_queue_size(queue: str) -> int | None:
+    """Messages waiting in the broker's queue, or None if the broker can't be asked."""
+    from apps.celery import app
+
+    try:
+        with app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+    except Exception:
+        return None
+
+
+def resend_lost(candidates: list[int]) -> list[int]:
+    """Re-enqueue queued runs whose message the broker no longer holds.
+
+    A queue that still holds messages is draining normally, so its runs are left alone
+    (no duplicate piles); an empty queue with old queued runs means the messages were lost
+    (e.g. Redis restarted empty). A duplicate that slips through is harmless: claim() runs
+    a run at most once at a time.
+    """
+    resent = []
+    queues = dict(Run.objects.filter(pk__in=candidates).values_list("pk", "queue"))
+    sizes = {q: broker_queue_size(q) for q in set(queues.values())}
+    for run_id, queue in queues.items():
+        if sizes[queue] == 0 and enqueue(run_id, queue):
+            resent.append(run_id)
+    return resent

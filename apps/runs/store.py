@@ -1,0 +1,87 @@
+"""Writes of a run's curves and artifacts, fenced by the attempt token so that a lost
+attempt (reaped and re-queued) can never write into its successor's data."""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from .models import Artifact, MetricPoint, Run, Series
+
+
+class FencedOut(Exception):
+    """This attempt no longer owns the run (it was reaped, re-queued or finished elsewhere)."""
+
+
+def run_artifact_dir(run_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "runs" / str(int(run_id))
+
+
+def reset_run_data(run: Run) -> None:
+    """A fresh attempt starts from nothing: earlier points and artifacts are removed."""
+    Series.objects.filter(run=run).delete()
+    Artifact.objects.filter(run=run).delete()
+    shutil.rmtree(run_artifact_dir(run.pk), ignore_errors=True)
+
+
+def assert_owner(run_id: int, token) -> None:
+    if not Run.objects.select_for_update().filter(pk=run_id, attempt_token=token, status="running").exists():
+        raise FencedOut(f"run {run_id}: attempt {token} no longer owns the run")
+
+
+class PointWriter:
+    """Batched metric writes: one transaction per flush, COPY on PostgreSQL."""
+
+    def __init__(self, run_id: int, token):
+        self.run_id = run_id
+        self.token = token
+        self.series_ids: dict[str, int] = {}
+
+    def write(self, points: list[tuple[str, float, float, float]]) -> None:
+        with transaction.atomic():
+            assert_owner(self.run_id, self.token)
+            counts: dict[str, int] = {}
+            for name, *_ in points:
+                counts[name] = counts.get(name, 0) + 1
+            self._ensure_series(counts)
+            rows = [(self.series_ids[name], step, wall, value) for name, step, wall, value in points]
+            insert_points(rows)
+            for name, n in counts.items():
+                Series.objects.filter(pk=self.series_ids[name]).update(points=F("points") + n)
+
+    def _ensure_series(self, counts: dict[str, int]) -> None:
+        for name in counts:
+            if name not in self.series_ids:
+                series, _ = Series.objects.get_or_create(run_id=self.run_id, name=name)
+                self.series_ids[name] = series.pk
+
+
+def insert_points(rows: list[tuple[int, float, float, float]]) -> None:
+    """Insert (series_id, step, wall_s, value) rows; NaN values are stored as NULL."""
+    rows = [(s, st, w, v if math.isfinite(v) else None) for s, st, w, v in rows]
+    if connection.vendor == "postgresql":
+        table = MetricPoint._meta.db_table
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} (series_id, step, wall_s, value) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        MetricPoint.objects.bulk_create(
+            [MetricPoint(series_id=s, step=st, wall_s=w, value=v) for s, st, w, v in rows], batch_size=2000
+        )
+
+
+def register_artifacts(run: Run) -> None:
+    """Mirror the files in the run's artifact folder into Artifact rows (plain files only)."""
+    folder = run_artifact_dir(run.pk)
+    rows = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.is_symlink():
+                rows.append(Artifact(run=run, name=path.name, size=path.stat().st_size))
+    Artifact.objects.filter(run=run).delete()
+    Artifact.objects.bulk_create(rows)

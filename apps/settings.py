@@ -1,0 +1,143 @@
+"""One settings module, read from the environment. Defaults run a checkout with no setup:
+SQLite in var/, Redis on 127.0.0.1:6379 if it answers, else an embedded file broker."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("REPROLAB_VAR_DIR", default=str(BASE_DIR / "var")))
+env = environ.Env()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "staticfiles").mkdir(exist_ok=True)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "apps.catalog",
+    "apps.runs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "apps.urls"
+WSGI_APPLICATION = "apps.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'reprolab.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # shared with worker processes
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("REPROLAB_ARTIFACTS_DIR", default=str(VAR_DIR / "artifacts")))
+WHITENOISE_USE_FINDERS = True
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_TZ = True
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+
+def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.3) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _broker() -> tuple[str, str, dict]:
+    """(url, description, transport options). REDIS_URL wins; else local Redis; else files."""
+    if env.str("REDIS_URL", default=""):
+        return env.str("REDIS_URL"), "redis (REDIS_URL)", {}
+    if env.bool("REPROLAB_EMBEDDED_BROKER", default=False) is False and _redis_answers():
+        return "redis://127.0.0.1:6379/0", "redis (127.0.0.1:6379, found running)", {}
+    folder = VAR_DIR / "broker"
+    for sub in ("in", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    options = {"data_folder_in": str(folder / "in"), "data_folder_out": str(folder / "in"),
+               "processed_folder": str(folder / "processed"), "store_processed": False}
+    return "filesystem://", f"embedded file broker ({folder})", options
+
+
+CELERY_BROKER_URL, BROKER_DESCRIPTION, _broker_options = _broker()
+
+# Runs: lease, limits, attempts. A run's heartbeat is renewed every HEARTBEAT_S; the reaper
+# treats a running run whose heartbeat is older than LEASE_S as lost.
+RUN_HEARTBEAT_S = env.float("RUN_HEARTBEAT_S", default=1.0)
+RUN_LEASE_S = env.float("RUN_LEASE_S", default=30.0)
+RUN_MAX_ATTEMPTS = env.int("RUN_MAX_ATTEMPTS", default=2)
+RUN_SOFT_TIME_LIMIT_S = env.int("RUN_SOFT_TIME_LIMIT_S", default=15 * 60)
+RUN_HARD_TIME_LIMIT_S = env.int("RUN_HARD_TIME_LIMIT_S", default=RUN_SOFT_TIME_LIMIT_S + 60)
+RUN_QUEUED_RECONCILE_S = env.float("RUN_QUEUED_RECONCILE_S", default=60.0)
+REAPER_INTERVAL_S = env.float("REAPER_INTERVAL_S", default=10.0)
+METRICS_MAX_POINTS = env.int("METRICS_MAX_POINTS", default=2000)
+RUNS_PER_USER_CAP = env.int("RUNS_PER_USER_CAP", default=5)
+
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_broker_options,
+    "visibility_timeout": RUN_HARD_TIME_LIMIT_S + 600,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = RUN_SOFT_TIME_LIMIT_S
+CELERY_TASK_TIME_LIMIT = RUN_HARD_TIME_LIMIT_S
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=1)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,72 @@
+/* Live Plotly curves of a run (or of several runs on the compare page).
+ * Data come from the metrics JSON endpoint(s) named in data-metrics-url (space-separated);
+ * while the run is active the chart is refreshed every 2 s. Series names are user-controlled
+ * text: they are escaped before Plotly sees them (its labels accept a few HTML tags). */
+(function () {
+  "use strict";
+  var chart = document.getElementById("curves");
+  if (!chart) return;
+  var urls = chart.dataset.metricsUrl.split(" ").filter(Boolean);
+  var labels = (chart.dataset.labels || "").split("\u001f");
+  var state = { yscale: "log", xaxis: "step" };
+  var latest = [];
+
+  function escapeText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function isActive() {
+    var block = document.querySelector("#run-status .status-block");
+    var flag = block ? block.dataset.active : chart.dataset.active;
+    return flag === "true";
+  }
+
+  function traces() {
+    var out = [];
+    latest.forEach(function (payload, i) {
+      payload.series.forEach(function (s) {
+        var prefix = urls.length > 1 ? (labels[i] || ("run " + payload.run)) + " · " : "";
+        out.push({
+          x: s[state.xaxis], y: s.value, type: "scattergl", mode: "lines",
+          name: escapeText(prefix + s.name) + (s.bucketed ? " (bucketed)" : ""),
+          legendgroup: s.name
+        });
+      });
+    });
+    return out;
+  }
+
+  function draw() {
+    var data = traces();
+    var note = document.getElementById("curves-note");
+    if (!data.length) {
+      chart.textContent = isActive() ? "Waiting for the first curve points…" : "This run logged no curve points.";
+      return;
+    }
+    if (chart.textContent && !chart.classList.contains("js-plotly-plot")) chart.textContent = "";
+    var layout = {
+      margin: { t: 20, r: 10, b: 50, l: 60 }, height: 460,
+      xaxis: { title: { text: state.xaxis === "step" ? "step" : "wall time (s)" } },
+      yaxis: { type: state.yscale, exponentformat: "power" },
+      legend: { orientation: "h", y: -0.2 }
+    };
+    window.Plotly.react(chart, data, layout, { responsive: true, displaylogo: false });
+    if (note) note.dataset.traces = String(data.length);
+  }
+
+  function load() {
+    return Promise.all(urls.map(function (u) {
+      return fetch(u, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); });
+    })).then(function (payloads) { latest = payloads; draw(); });
+  }
+
+  function tick() {
+    load().finally(function () { if (isActive()) setTimeout(tick, 2000); });
+  }
+
+  document.querySelectorAll("input[name=yscale], input[name=xaxis]").forEach(function (input) {
+    input.addEventListener("change", function () { state[input.name] = input.value; draw(); });
+  });
+  function start() { if (window.Plotly) tick(); else setTimeout(start, 50); }
+  start();
+})();

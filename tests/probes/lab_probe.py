@@ -1,0 +1,60 @@
+"""A probe method for lifecycle tests (not in the catalog): it logs a decaying curve at a
+chosen pace, and can be told to raise, or to kill its own process, at a chosen step."""
+from __future__ import annotations
+
+import os
+import time
+from typing import Literal
+
+from pydantic import Field
+
+from workers.methods.base import Claim, Finding, Method, MethodConfig, Preset
+
+
+class ProbeConfig(MethodConfig):
+    steps: int = Field(20, ge=1, le=100_000, description="Curve points to log.")
+    sleep_s: float = Field(0.0, ge=0, le=10, description="Pause after each point.")
+    fail: Literal["never", "raise", "exit"] = Field("never", description="What to do at fail_at_step.")
+    fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
+    label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
+
+
+def run(config: ProbeConfig, ctx) -> dict:
+    value = 1.0
+    for step in range(config.steps):
+        if config.fail != "never" and step == config.fail_at_step:
+            if config.fail == "exit":
+                os._exit(17)
+            raise RuntimeError(f"probe failure at step {step}")
+        value *= 0.9
+        ctx.log("probe value", step, value)
+        ctx.progress((step + 1) / config.steps, f"step {step + 1}/{config.steps}")
+        if config.sleep_s:
+            time.sleep(config.sleep_s)
+    ctx.save_artifact("probe.txt", config.label_text)
+    return {"final": value, "label": config.label_text, "pid": os.getpid()}
+
+
+METHOD = Method(
+    slug="lab-probe",
+    paper=3,
+    title="Lifecycle probe",
+    summary="Logs a decaying curve; used by the lab's own tests.",
+    config_model=ProbeConfig,
+    presets={
+        "smoke": Preset({"steps": 20}, "cpu", "20 quick points"),
+        "full": Preset({"steps": 200, "sleep_s": 0.05}, "any", "10 s of points"),
+    },
+    claims=(
+        Claim(
+            id="decays",
+            statement="the probe's value decays below 0.5",
+            source="none",
+            how_checked="final value < 0.5",
+            check=lambda r: Finding.judge(r["final"] < 0.5, f"final value {r['final']:.3g}", final=r["final"]),
+            weaken=lambda r: {**r, "final": 1.0},
+        ),
+    ),
+    deviations=(),
+    run=run,
+)

@@ -1,0 +1,154 @@
+"""The bridge between a queued run and a method: claim the run, build the context, call the
+method, store its points, artifacts and verdicts, and end the run in one terminal state."""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from apps.runs import lifecycle
+from apps.runs.figures import write_figure_html
+from apps.runs.models import RunStatus
+from apps.runs.store import FencedOut, PointWriter, register_artifacts, run_artifact_dir
+from workers.methods.context import RunCancelled, RunContext
+from workers.methods.execute import execute
+from workers.methods.registry import get_method
+
+log = logging.getLogger(__name__)
+
+
+class DbContext(RunContext):
+    """Points go to the database in batches; progress and the stop request travel with
+    the heartbeat thread, so the method's thread never waits on a poll."""
+
+    def __init__(self, *, writer: PointWriter, **kwargs):
+        super().__init__(**kwargs)
+        self.writer = writer
+        self.latest_progress = (0.0, "running")
+        self.stop_reason = ""
+
+    def _write_points(self, points):
+        self.writer.write(points)
+
+    def _report_progress(self, fraction: float, message: str) -> None:
+        self.latest_progress = (fraction, message)
+
+    def _poll_cancelled(self) -> bool:
+        return bool(self.stop_reason)
+
+
+class Heartbeat(threading.Thread):
+    """Renews the run's lease every RUN_HEARTBEAT_S and relays cancel requests."""
+
+    def __init__(self, run_id: int, token, ctx: DbContext):
+        super().__init__(name=f"heartbeat-{run_id}", daemon=True)
+        self.run_id, self.token, self.ctx = run_id, token, ctx
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.RUN_HEARTBEAT_S):
+                self.beat()
+        finally:
+            connection.close()
+
+    def beat(self) -> None:
+        try:
+            cancel = lifecycle.heartbeat(self.run_id, self.token, *self.ctx.latest_progress)
+        except Exception:  # the database is away: keep trying, the lease decides
+            log.exception("heartbeat of run %s failed", self.run_id)
+            close_old_connections()
+            return
+        if cancel is None:
+            self.ctx.stop_reason = "lost"
+        elif cancel:
+            self.ctx.stop_reason = "cancel"
+
+
+def run_once(run_id: int) -> str:
+    """Execute a run if it is ours to run; returns the terminal status (or 'skipped')."""
+    run = lifecycle.claim(run_id)
+    if run is None:
+        return "skipped"
+    token = run.attempt_token
+    try:
+        method = get_method(run.method.slug)
+        config = method.build_config(None, run.config)
+    except Exception as exc:
+        lifecycle.finish(run.pk, token, RunStatus.FAILED, error=f"cannot build the run: {exc}")
+        return RunStatus.FAILED
+    device = "cuda" if run.queue == "gpu" and cuda_available() else "cpu"
+    ctx = DbContext(
+        writer=PointWriter(run.pk, token), seed=run.seed, device=device, artifact_dir=run_artifact_dir(run.pk)
+    )
+    beat = Heartbeat(run.pk, token, ctx)
+    beat.start()
+    try:
+        return _execute_and_finish(run, token, method, config, ctx)
+    finally:
+        beat.stopped.set()
+        beat.join(timeout=5)
+
+
+def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    try:
+        record = execute(method, config, ctx)
+    except RunCancelled:
+        if ctx.stop_reason == "lost":
+            return "skipped"
+        return _end(run, token, ctx, RunStatus.CANCELLED, error="cancelled by request while running")
+    except SoftTimeLimitExceeded:
+        return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
+    except FencedOut:
+        return "skipped"
+    except Exception:
+        return _end(run, token, ctx, RunStatus.FAILED, error=traceback.format_exc()[-20000:])
+    claims = record["claims"]
+    return _end(
+        run,
+        token,
+        ctx,
+        RunStatus.SUCCEEDED,
+        device_name=record["device"],
+        versions=record["versions"],
+        commit=record["commit"],
+        timings=record["timings"],
+        results=record["results"],
+        claims=claims,
+        all_reproduced=bool(claims) and all(c["verdict"] == "reproduced" for c in claims),
+    )
+
+
+def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
+    """Keep the points logged so far (cancel, failure), list the artifacts, end the run."""
+    if status != RunStatus.SUCCEEDED:
+        try:
+            ctx.close()
+        except FencedOut:
+            return "skipped"
+        except Exception:
+            fields["error"] = fields.get("error", "") + "\n(points after the last flush could not be saved)"
+    fields.setdefault("device_name", _device_label(ctx.device))
+    try:
+        write_figure_html(run, run_artifact_dir(run.pk))
+    except Exception:
+        log.exception("run %s: the figure could not be written", run.pk)
+    register_artifacts(run)
+    return status if lifecycle.finish(run.pk, token, status, **fields) else "skipped"
+
+
+def _device_label(device: str) -> str:
+    from workers.methods.execute import device_name
+
+    return device_name(device)
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
