@@ -1,0 +1,97 @@
+"""Real Celery worker processes: queue over HTTP, run, download; cancel; kill mid-run."""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import time
+import zipfile
+
+import pytest
+
+from apps.runs.models import MetricPoint, Run
+from tests.worker_process import WorkerProcess
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def status_of(run_id: int) -> str:
+    return Run.objects.values_list("status", flat=True).get(pk=run_id)
+
+
+def test_a_run_queued_over_http_succeeds_on_a_real_worker_and_its_zip_downloads(client, worker):
+    response = client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "steps": "25", "label_text": "zip me"})
+    run_id = Run.objects.get().pk
+    assert response.status_code == 302
+    wait_for(lambda: status_of(run_id) == "succeeded", 60, "the run to succeed")
+    run = Run.objects.get(pk=run_id)
+    assert MetricPoint.objects.filter(series__run=run).count() == 25
+    assert run.claims[0]["verdict"] == "reproduced" and run.worker
+    page = client.get(f"/runs/{run_id}/").content.decode()
+    assert "succeeded" in page and "probe.txt" in page
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(f"/runs/{run_id}/artifacts.zip").streaming_content)))
+    names = set(archive.namelist())
+    assert {f"run-{run_id}/probe.txt", f"run-{run_id}/figure.html", f"run-{run_id}/plotly.min.js"} <= names
+    assert archive.read(f"run-{run_id}/probe.txt") == b"zip me"
+    assert client.get(f"/runs/{run_id}/status").status_code == 286  # htmx: stop polling
+
+
+def test_cancel_while_running_on_a_worker_keeps_the_points_so_far(client, worker):
+    client.post("/methods/lab-probe/runs", {"preset": "full", "seed": "0", "steps": "2000", "sleep_s": "0.01"})
+    run_id = Run.objects.get().pk
+    wait_for(lambda: MetricPoint.objects.filter(series__run_id=run_id).exists(), 60, "points to arrive")
+    assert client.post(f"/runs/{run_id}/cancel").status_code == 302
+    wait_for(lambda: status_of(run_id) == "cancelled", 20, "the run to stop")
+    kept = MetricPoint.objects.filter(series__run_id=run_id).count()
+    assert 0 < kept < 2000
+
+
+def test_a_killed_pool_child_is_rerun_once_and_succeeds(client, catalog, transactional_db, short_lease):
+    from apps.celery import app
+
+    app.control.purge()
+    process = WorkerProcess(name="killchild", env=short_lease)
+    process.start()
+    try:
+        client.post("/methods/lab-probe/runs", {"preset": "full", "seed": "0", "steps": "60", "sleep_s": "0.05"})
+        run_id = Run.objects.get().pk
+        wait_for(lambda: status_of(run_id) == "running", 60, "the run to start")
+        child = Run.objects.get(pk=run_id).worker_pid
+        os.kill(child, signal.SIGKILL)
+        started = time.monotonic()
+        wait_for(lambda: status_of(run_id) == "succeeded", 90, "the second attempt to succeed", every=0.2)
+        run = Run.objects.get(pk=run_id)
+        assert run.attempts == 2 and run.worker_pid != child
+        assert MetricPoint.objects.filter(series__run=run).count() == 60  # no duplicated points
+        print(f"recovered from a killed child in {time.monotonic() - started:.1f} s")
+    finally:
+        process.stop()
+        app.control.purge()
+
+
+def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap(client, catalog, transactional_db, short_lease):
+    from apps.celery import app
+
+    app.control.purge()
+    process = WorkerProcess(name="crashy", env=short_lease)
+    process.start()
+    try:
+        client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "fail": "exit", "fail_at_step": "2"})
+        run_id = Run.objects.get().pk
+        wait_for(lambda: status_of(run_id) == "failed", 90, "the run to fail", every=0.2)
+        run = Run.objects.get(pk=run_id)
+        assert run.attempts == run.max_attempts == 2
+        assert "attempts" in run.error
+    finally:
+        process.stop()
+        app.control.purge()
