@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
+    "apps.accounts",
     "apps.catalog",
     "apps.runs",
 ]

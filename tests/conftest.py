@@ -56,3 +56,9 @@ def short_lease(settings):
     settings.RUN_HEARTBEAT_S = 0.3
     settings.RUN_QUEUED_RECONCILE_S = 2.0
     return {"RUN_LEASE_S": "3", "RUN_HEARTBEAT_S": "0.3", "RUN_QUEUED_RECONCILE_S": "2", "REAPER_INTERVAL_S": "1"}
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

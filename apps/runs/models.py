@@ -31,6 +31,7 @@ class Run(models.Model):
     seed = models.BigIntegerField(default=0)
     queue = models.CharField(max_length=8, default="cpu")
     group = models.UUIDField(null=True, blank=True, db_index=True, help_text="Seed group this run belongs to.")
+    private = models.BooleanField(default=False, help_text="Visible to its owner and staff only.")
 
     status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     cancel_requested = models.BooleanField(default=False)

@@ -15,6 +15,7 @@ from apps.catalog.models import Method
 from workers.methods.base import ConfigError
 from workers.methods.registry import UnknownMethod, get_method
 
+from .access import visible_runs
 from .models import ACTIVE_STATUSES, Run, RunStatus
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,17 @@ class QuotaExceeded(Exception):
     pass
 
 
+class AlreadySucceeded(Exception):
+    """An identical run (method, normalized config, seed, code version) already succeeded."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        super().__init__(
+            f"run #{run.pk} with the same method, config, seed and code version already succeeded; "
+            "view it, or submit again with force to run it anyway"
+        )
+
+
 @dataclass
 class RunRequest:
     method: str
@@ -39,6 +51,8 @@ class RunRequest:
     seed: int = 0
     queue: str | None = None
     label: str = ""
+    private: bool = False
+    force: bool = False
 
 
 def config_hash(slug: str, config: dict, seed: int, commit: str) -> str:
@@ -60,6 +74,8 @@ def validate(request: RunRequest) -> tuple[Method, dict, str]:
         problems["seed"] = f"must be an integer between 0 and {SEED_MAX}"
     if request.queue is not None and request.queue not in QUEUES:
         problems["queue"] = f"must be one of {', '.join(QUEUES)}"
+    if not isinstance(request.private, bool):
+        problems["private"] = "must be true or false"
     if not isinstance(request.label, str) or len(request.label) > 120:
         problems["label"] = "must be text of at most 120 characters"
     if request.config is not None and not isinstance(request.config, dict):
@@ -90,6 +106,13 @@ def submit(request: RunRequest, owner=None, group=None) -> Run:
     from workers.methods.execute import code_version
 
     method_row, config, queue = validate(request)
+    digest = config_hash(method_row.slug, config, request.seed, code_version())
+    if not request.force:
+        identical = (
+            visible_runs(owner).filter(config_hash=digest, status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
+        )
+        if identical is not None:
+            raise AlreadySucceeded(identical)
     check_broker()
     with transaction.atomic():
         if owner is not None:
@@ -100,7 +123,8 @@ def submit(request: RunRequest, owner=None, group=None) -> Run:
             label=request.label,
             preset=request.preset or "",
             config=config,
-            config_hash=config_hash(method_row.slug, config, request.seed, code_version()),
+            config_hash=digest,
+            private=bool(request.private),
             seed=request.seed,
             queue=queue,
             group=group,
@@ -112,7 +136,9 @@ def submit(request: RunRequest, owner=None, group=None) -> Run:
 
 def enforce_quota(owner) -> None:
     """Lock the user's row so concurrent submissions are counted one after another."""
-    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
     if owner.is_staff:
         return
     active = Run.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).count()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.catalog.models import Method
 
 from . import lifecycle
+from .access import may_control, visible_run_or_404, visible_runs
 from .artifacts import artifact_file, zip_response
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
 from .models import Run, RunStatus, WorkerHeartbeat
-from .queueing import BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
+from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
 
 WORKER_ONLINE_S = 30
 
@@ -28,6 +31,7 @@ def _int(value, default: int) -> int:
         return default
 
 
+@login_required
 @require_POST
 def queue_run(request, slug: str):
     method = get_object_or_404(Method, slug=slug, available=True)
@@ -41,38 +45,42 @@ def queue_run(request, slug: str):
     except ValueError:
         seed, problems["seed"] = 0, "must be a whole number"
     form.seed = seed
+    form.queue = request.POST.get("queue", "")
     run_request = RunRequest(
-        method=slug, preset=preset, config=overrides, seed=seed,
-        queue=request.POST.get("queue") or None, label=form.label,
+        method=slug, preset=preset, config=overrides, seed=seed, queue=form.queue or None, label=form.label,
+        private=request.POST.get("private") == "on", force=request.POST.get("force") == "1",
     )
-    status, message = 400, ""
+    status, message, existing = 400, "", None
     if not problems:
         try:
-            run = submit(run_request, owner=request.user if request.user.is_authenticated else None)
+            run = submit(run_request, owner=request.user)
             return redirect("run", run_id=run.pk)
         except ConfigError as exc:
             problems = exc.problems
+        except AlreadySucceeded as exc:
+            status, existing = 409, exc.run
         except QuotaExceeded as exc:
             status, message = 429, str(exc)
         except BrokerUnavailable as exc:
             status, message = 503, str(exc)
     form.with_errors(problems)
-    return render(
-        request, "runs/queue_error.html", {"method": method, "form": form, "message": message}, status=status
-    )
+    context = {"method": method, "form": form, "message": message, "existing": existing}
+    return render(request, "runs/queue_error.html", context, status=status)
 
 
 @require_GET
 def run_detail(request, run_id: int):
-    run = get_object_or_404(Run.objects.select_related("method__paper", "owner"), pk=run_id)
-    return render(request, "runs/run.html", {"run": run, "artifacts": run.artifacts.all()})
+    run = visible_run_or_404(request.user, run_id)
+    context = {"run": run, "artifacts": run.artifacts.all(), "may_control": may_control(request.user, run)}
+    return render(request, "runs/run.html", context)
 
 
 @require_GET
 def run_status(request, run_id: int):
     """The live part of the run page; htmx stops polling (HTTP 286) once the run is over."""
-    run = get_object_or_404(Run.objects.select_related("method"), pk=run_id)
-    response = render(request, "runs/_status.html", {"run": run, "artifacts": run.artifacts.all()})
+    run = visible_run_or_404(request.user, run_id)
+    context = {"run": run, "artifacts": run.artifacts.all(), "may_control": may_control(request.user, run)}
+    response = render(request, "runs/_status.html", context)
     if not run.is_active:
         response.status_code = 286
     return response
@@ -80,7 +88,7 @@ def run_status(request, run_id: int):
 
 @require_GET
 def run_metrics(request, run_id: int):
-    run = get_object_or_404(Run, pk=run_id)
+    run = visible_run_or_404(request.user, run_id)
     max_points = _int(request.GET.get("max_points"), settings.METRICS_MAX_POINTS)
     names = [n for n in request.GET.getlist("series") if n]
     return JsonResponse({"run": run.pk, "status": run.status, "series": run_curves(run, max_points, names)})
@@ -93,7 +101,7 @@ class _Echo:
 
 @require_GET
 def run_metrics_csv(request, run_id: int):
-    run = get_object_or_404(Run, pk=run_id)
+    run = visible_run_or_404(getattr(request, "auth", None) or request.user, run_id)
     from .models import MetricPoint
 
     rows = (
@@ -116,7 +124,7 @@ def _with_header(rows):
 
 @require_GET
 def artifact_download(request, run_id: int, name: str):
-    run = get_object_or_404(Run, pk=run_id)
+    run = visible_run_or_404(request.user, run_id)
     path = artifact_file(run, name)
     if path is None:
         raise Http404("no such artifact")
@@ -125,26 +133,31 @@ def artifact_download(request, run_id: int, name: str):
 
 @require_GET
 def artifacts_zip(request, run_id: int):
-    run = get_object_or_404(Run, pk=run_id)
+    run = visible_run_or_404(request.user, run_id)
     return zip_response(run)
 
 
+@login_required
 @require_POST
 def cancel_run(request, run_id: int):
-    run = get_object_or_404(Run, pk=run_id)
+    run = visible_run_or_404(request.user, run_id)
+    if not may_control(request.user, run):
+        raise PermissionDenied("only the run's owner or staff may cancel it")
     lifecycle.cancel(run)
     if request.htmx:
         return run_status(request, run_id)
     return redirect("run", run_id=run.pk)
 
 
+@login_required
 @require_POST
 def rerun(request, run_id: int):
-    old = get_object_or_404(Run.objects.select_related("method"), pk=run_id)
+    """Re-run with the same config and seed: a deliberate repeat, so no duplicate check."""
+    old = visible_run_or_404(request.user, run_id)
     request_ = RunRequest(method=old.method.slug, preset=None, config=old.config, seed=old.seed,
-                          queue=old.queue, label=old.label)
+                          queue=old.queue, label=old.label, private=old.private, force=True)
     try:
-        run = submit(request_, owner=request.user if request.user.is_authenticated else None)
+        run = submit(request_, owner=request.user)
     except (QuotaExceeded, BrokerUnavailable, ConfigError) as exc:
         return render(request, "error.html", {"title": "Could not re-run", "message": str(exc)}, status=_status_for(exc))
     return redirect("run", run_id=run.pk)
@@ -157,9 +170,7 @@ def _status_for(exc: Exception) -> int:
 @require_GET
 def queue_page(request):
     active = list(
-        Run.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        .select_related("method")
-        .order_by("created_at")
+        visible_runs(request.user).filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("created_at")
     )
     position = {}
     for queue in ("cpu", "gpu"):
@@ -169,5 +180,5 @@ def queue_page(request):
         run.position = position.get(run.pk)
     cutoff = timezone.now() - timezone.timedelta(seconds=WORKER_ONLINE_S)
     workers = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).order_by("hostname")
-    recent = Run.objects.exclude(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).select_related("method")[:20]
+    recent = visible_runs(request.user).exclude(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])[:20]
     return render(request, "runs/queue.html", {"active": active, "workers": workers, "recent": recent})

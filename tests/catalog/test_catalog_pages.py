@@ -48,11 +48,16 @@ def test_a_paper_without_a_method_says_it_is_not_runnable_and_offers_no_form(cli
     assert "Queue run" not in page
 
 
-def test_a_runnable_paper_shows_claims_presets_and_a_queue_form(client, catalog):
-    page = client.get("/papers/3/").content.decode()  # the probe method is attached to paper 3 in tests
+def test_a_runnable_paper_shows_claims_presets_and_a_queue_form(alice_client, catalog):
+    page = alice_client.get("/papers/3/").content.decode()  # the probe method is attached to paper 3 in tests
     assert "Queue run" in page and "smoke" in page
     assert "the probe&#x27;s value decays below 0.5" in page
     assert "No runs yet" in page
+
+
+def test_an_anonymous_visitor_is_asked_to_log_in_before_queueing(client, catalog):
+    page = client.get("/papers/3/").content.decode()
+    assert "to queue a run" in page and "Queue run" not in page
 
 
 def test_an_unknown_paper_is_a_404(client, catalog):

@@ -32,19 +32,22 @@ def test_an_unknown_method_lists_the_known_ones(catalog):
     assert "known methods" in caught.value.problems["method"]
 
 
-def test_the_form_rejects_an_out_of_range_value_with_400_naming_the_field(client, catalog):
+def test_the_form_rejects_an_out_of_range_value_with_400_naming_the_field(alice_client, catalog):
+    client = alice_client
     response = client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "steps": "0"})
     assert response.status_code == 400
     assert "steps" in response.content.decode() and "greater than or equal to 1" in response.content.decode()
     assert Run.objects.count() == 0
 
 
-def test_the_form_rejects_a_non_numeric_seed(client, catalog):
+def test_the_form_rejects_a_non_numeric_seed(alice_client, catalog):
+    client = alice_client
     response = client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "abc"})
     assert response.status_code == 400 and "whole number" in response.content.decode()
 
 
-def test_a_valid_form_redirects_to_the_run_page(client, catalog):
+def test_a_valid_form_redirects_to_the_run_page(alice_client, catalog):
+    client = alice_client
     response = client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "4", "steps": "9", "label": "mine"})
     run = Run.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/runs/{run.pk}/"

@@ -29,7 +29,8 @@ def status_of(run_id: int) -> str:
     return Run.objects.values_list("status", flat=True).get(pk=run_id)
 
 
-def test_a_run_queued_over_http_succeeds_on_a_real_worker_and_its_zip_downloads(client, worker):
+def test_a_run_queued_over_http_succeeds_on_a_real_worker_and_its_zip_downloads(alice_client, worker):
+    client = alice_client
     response = client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "steps": "25", "label_text": "zip me"})
     run_id = Run.objects.get().pk
     assert response.status_code == 302
@@ -46,7 +47,8 @@ def test_a_run_queued_over_http_succeeds_on_a_real_worker_and_its_zip_downloads(
     assert client.get(f"/runs/{run_id}/status").status_code == 286  # htmx: stop polling
 
 
-def test_cancel_while_running_on_a_worker_keeps_the_points_so_far(client, worker):
+def test_cancel_while_running_on_a_worker_keeps_the_points_so_far(alice_client, worker):
+    client = alice_client
     client.post("/methods/lab-probe/runs", {"preset": "full", "seed": "0", "steps": "2000", "sleep_s": "0.01"})
     run_id = Run.objects.get().pk
     wait_for(lambda: MetricPoint.objects.filter(series__run_id=run_id).exists(), 60, "points to arrive")
@@ -56,7 +58,8 @@ def test_cancel_while_running_on_a_worker_keeps_the_points_so_far(client, worker
     assert 0 < kept < 2000
 
 
-def test_a_killed_pool_child_is_rerun_once_and_succeeds(client, catalog, transactional_db, short_lease):
+def test_a_killed_pool_child_is_rerun_once_and_succeeds(alice_client, catalog, transactional_db, short_lease):
+    client = alice_client
     from apps.celery import app
 
     app.control.purge()
@@ -79,7 +82,8 @@ def test_a_killed_pool_child_is_rerun_once_and_succeeds(client, catalog, transac
         app.control.purge()
 
 
-def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap(client, catalog, transactional_db, short_lease):
+def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap(alice_client, catalog, transactional_db, short_lease):
+    client = alice_client
     from apps.celery import app
 
     app.control.purge()

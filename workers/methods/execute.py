@@ -6,6 +6,7 @@ Used by the CLI and by the worker's runner alike, so a run means the same thing 
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import os
 import platform
@@ -65,6 +66,7 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """The git commit of the code that ran (REPROLAB_COMMIT wins, e.g. in images)."""
     if os.environ.get("REPROLAB_COMMIT"):

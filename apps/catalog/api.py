@@ -1,0 +1,48 @@
+"""Catalog endpoints: papers and methods (config JSON schema, presets, claims, deviations)."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from .models import Method, Paper
+from .views import paper_statuses
+
+router = Router(tags=["catalog"])
+
+
+def paper_json(paper: Paper, status: str) -> dict:
+    return {
+        "number": paper.number, "slug": paper.slug, "title": paper.title, "abstract": paper.abstract,
+        "arxiv_id": paper.arxiv_id, "code_url": paper.code_url, "topics": paper.topics, "status": status,
+        "methods": [m.slug for m in paper.methods.all() if m.available],
+    }
+
+
+def method_json(method: Method) -> dict:
+    return {
+        "slug": method.slug, "paper": method.paper.number, "title": method.title, "summary": method.summary,
+        "device": method.device, "config_schema": method.config_schema, "presets": method.presets,
+        "claims": method.claims, "deviations": method.deviations,
+    }
+
+
+@router.get("/papers", summary="All papers with their status")
+def list_papers(request):
+    statuses = paper_statuses()
+    return [paper_json(p, statuses[p.pk]) for p in Paper.objects.prefetch_related("methods")]
+
+
+@router.get("/papers/{number}", summary="One paper")
+def get_paper(request, number: int):
+    paper = get_object_or_404(Paper.objects.prefetch_related("methods"), number=number)
+    return paper_json(paper, paper_statuses()[paper.pk])
+
+
+@router.get("/methods", summary="All runnable methods")
+def list_methods(request):
+    return [method_json(m) for m in Method.objects.filter(available=True).select_related("paper")]
+
+
+@router.get("/methods/{slug}", summary="One method: config schema, presets, claims, deviations")
+def get_method(request, slug: str):
+    return method_json(get_object_or_404(Method.objects.select_related("paper"), slug=slug, available=True))

@@ -1,0 +1,168 @@
+"""Run endpoints: create, list, inspect, curves, cancel, artifacts; online workers."""
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from apps.api import reader, write_auth
+
+from . import lifecycle
+from .access import may_control, visible_run_or_404, visible_runs
+from .artifacts import artifact_file, zip_response
+from .curves import run_curves
+from .models import WorkerHeartbeat
+from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
+from .views import run_metrics_csv
+
+router = Router(tags=["runs"])
+RUN_FIELDS = ("method", "preset", "config", "seed", "queue", "label", "private", "force")
+PAGE_SIZE_MAX = 100
+
+
+def run_json(run, detail: bool = False) -> dict:
+    data = {
+        "id": run.pk, "url": reverse("run", args=[run.pk]), "method": run.method.slug, "paper": run.method.paper.number,
+        "preset": run.preset or None, "seed": run.seed, "queue": run.queue, "label": run.label, "status": run.status,
+        "progress": run.progress, "owner": run.owner.username if run.owner else None, "private": run.private,
+        "created_at": run.created_at, "finished_at": run.finished_at, "all_reproduced": run.all_reproduced,
+        "claims": [{k: c.get(k) for k in ("id", "verdict", "summary")} for c in run.claims],
+    }
+    if detail:
+        data.update({
+            "config": run.config, "progress_message": run.progress_message, "attempts": run.attempts,
+            "max_attempts": run.max_attempts, "cancel_requested": run.cancel_requested,
+            "provenance": {
+                "worker": run.worker, "device": run.device_name, "versions": run.versions, "commit": run.commit,
+                "queue_wait_s": run.queue_wait_s, "started_at": run.started_at, "timings": run.timings,
+            },
+            "claims": run.claims, "results": run.results, "error": run.error,
+        })
+    return data
+
+
+def parse_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HttpError(400, f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise HttpError(400, "the body must be a JSON object")
+    return body
+
+
+@router.post("/runs", auth=write_auth, response={201: dict}, summary="Queue a run")
+def create_run(request):
+    body = parse_body(request)
+    unknown = sorted(set(body) - set(RUN_FIELDS))
+    errors = {k: "unknown field" for k in unknown}
+    if "method" not in body:
+        errors["method"] = "required"
+    if errors:
+        return _errors(request, errors)
+    values = {k: body[k] for k in RUN_FIELDS if k in body}
+    values.setdefault("preset", "smoke" if "config" not in body else None)
+    values.setdefault("seed", 0)
+    try:
+        run = submit(RunRequest(**values), owner=request.auth)
+    except ConfigError as exc:
+        return _errors(request, exc.problems)
+    except AlreadySucceeded as exc:
+        from apps.api import api
+
+        return api.create_response(request, {"detail": str(exc), "existing": run_json(exc.run)}, status=409)
+    except QuotaExceeded as exc:
+        raise HttpError(429, str(exc)) from None
+    except BrokerUnavailable as exc:
+        raise HttpError(503, str(exc)) from None
+    return Status(201, {"id": run.pk, "status": run.status, "url": reverse("run", args=[run.pk])})
+
+
+def _errors(request, errors: dict):
+    from apps.api import api
+
+    return api.create_response(request, {"detail": "invalid run request", "errors": errors}, status=422)
+
+
+@router.get("/runs", summary="Runs, newest first (paginated)")
+def list_runs(request, method: str = "", status: str = "", mine: bool = False, page: int = 1, page_size: int = 20):
+    user = reader(request)
+    runs = visible_runs(user)
+    if method:
+        runs = runs.filter(method__slug=method)
+    if status:
+        runs = runs.filter(status=status)
+    if mine:
+        if user is None:
+            raise HttpError(401, "mine=true needs a login or a bearer token")
+        runs = runs.filter(owner=user)
+    page_size = max(1, min(page_size, PAGE_SIZE_MAX))
+    page = max(1, page)
+    total = runs.count()
+    chunk = runs[(page - 1) * page_size: page * page_size]
+    return {"count": total, "page": page, "page_size": page_size, "results": [run_json(r) for r in chunk]}
+
+
+@router.get("/runs/{run_id}", summary="A run: status, progress, provenance, claims")
+def get_run(request, run_id: int):
+    return run_json(visible_run_or_404(reader(request), run_id), detail=True)
+
+
+@router.get("/runs/{run_id}/metrics", summary="Curves, bucketed to max_points per series (min and max kept)")
+def get_metrics(request, run_id: int, series: str = "", max_points: int = 0):
+    run = visible_run_or_404(reader(request), run_id)
+    names = [s for s in series.split(",") if s] if series else None
+    limit = max_points if max_points > 0 else settings.METRICS_MAX_POINTS
+    return {"run": run.pk, "status": run.status, "series": run_curves(run, limit, names)}
+
+
+@router.get("/runs/{run_id}/metrics.csv", summary="Every stored point as CSV")
+def get_metrics_csv(request, run_id: int):
+    visible_run_or_404(reader(request), run_id)
+    return run_metrics_csv(request, run_id)
+
+
+@router.post("/runs/{run_id}/cancel", auth=write_auth, summary="Cancel a queued or running run (idempotent)")
+def cancel(request, run_id: int):
+    run = visible_run_or_404(request.auth, run_id)
+    if not may_control(request.auth, run):
+        raise HttpError(403, "only the run's owner or staff may cancel it")
+    return {"id": run.pk, "status": lifecycle.cancel(run)}
+
+
+@router.get("/runs/{run_id}/artifacts", summary="The run's artifacts")
+def list_artifacts(request, run_id: int):
+    run = visible_run_or_404(reader(request), run_id)
+    return [
+        {"name": a.name, "size": a.size, "url": reverse("api:get_artifact", args=[run.pk, a.name])}
+        for a in run.artifacts.all()
+    ]
+
+
+@router.get("/runs/{run_id}/artifacts.zip", summary="All artifacts as one zip")
+def get_artifacts_zip(request, run_id: int):
+    return zip_response(visible_run_or_404(reader(request), run_id))
+
+
+@router.get("/runs/{run_id}/artifacts/{name}", url_name="get_artifact", summary="One artifact")
+def get_artifact(request, run_id: int, name: str):
+    run = visible_run_or_404(reader(request), run_id)
+    path = artifact_file(run, name)
+    if path is None:
+        raise Http404("no such artifact")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@router.get("/workers", summary="Online workers, their queues and devices")
+def list_workers(request):
+    cutoff = timezone.now() - timezone.timedelta(seconds=30)
+    return [
+        {"hostname": w.hostname, "queues": w.queues, "device": w.device_name, "concurrency": w.concurrency,
+         "last_seen": w.last_seen}
+        for w in WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).order_by("hostname")
+    ]
