@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from .models import ACTIVE_STATUSES, Run, RunStatus
 
 log = logging.getLogger(__name__)
 QUEUES = ("cpu", "gpu")
+MAX_GROUP = 20
 SEED_MAX = 2**31 - 1
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
@@ -100,41 +102,48 @@ def check_broker() -> None:
         raise BrokerUnavailable(f"the run queue is unreachable ({type(exc).__name__}); nothing was queued") from exc
 
 
-def submit(request: RunRequest, owner=None, group=None) -> Run:
+def submit(request: RunRequest, owner=None) -> Run:
     """Validate, create the Run row and enqueue it after commit. Raises ConfigError,
-    QuotaExceeded or BrokerUnavailable; in each case nothing is created."""
+    AlreadySucceeded, QuotaExceeded or BrokerUnavailable; in each case nothing is created."""
+    return submit_seeds(request, 1, owner)[0]
+
+
+def submit_seeds(request: RunRequest, count: int, owner=None) -> list[Run]:
+    """Queue `count` runs of one config with seeds seed, seed+1, ... as one seed group
+    (all or nothing: the quota counts them together)."""
     from workers.methods.execute import code_version
 
+    if not 1 <= count <= MAX_GROUP:
+        raise ConfigError({"seeds": f"must be between 1 and {MAX_GROUP}"})
     method_row, config, queue = validate(request)
-    digest = config_hash(method_row.slug, config, request.seed, code_version())
-    if not request.force:
+    if request.seed + count - 1 > SEED_MAX:
+        raise ConfigError({"seed": f"seed + number of seeds must stay below {SEED_MAX}"})
+    digests = [config_hash(method_row.slug, config, request.seed + i, code_version()) for i in range(count)]
+    if count == 1 and not request.force:
         identical = (
-            visible_runs(owner).filter(config_hash=digest, status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
+            visible_runs(owner).filter(config_hash=digests[0], status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
         )
         if identical is not None:
             raise AlreadySucceeded(identical)
     check_broker()
+    group = uuid.uuid4() if count > 1 else None
     with transaction.atomic():
         if owner is not None:
-            enforce_quota(owner)
-        run = Run.objects.create(
-            method=method_row,
-            owner=owner,
-            label=request.label,
-            preset=request.preset or "",
-            config=config,
-            config_hash=digest,
-            private=bool(request.private),
-            seed=request.seed,
-            queue=queue,
-            group=group,
-            max_attempts=settings.RUN_MAX_ATTEMPTS,
-        )
-        transaction.on_commit(lambda: enqueue(run.pk, queue))
-    return run
+            enforce_quota(owner, adding=count)
+        runs = [
+            Run.objects.create(
+                method=method_row, owner=owner, label=request.label, preset=request.preset or "", config=config,
+                config_hash=digest, private=bool(request.private), seed=request.seed + i, queue=queue, group=group,
+                max_attempts=settings.RUN_MAX_ATTEMPTS,
+            )
+            for i, digest in enumerate(digests)
+        ]
+        for run in runs:
+            transaction.on_commit(lambda pk=run.pk: enqueue(pk, queue))
+    return runs
 
 
-def enforce_quota(owner) -> None:
+def enforce_quota(owner, adding: int = 1) -> None:
     """Lock the user's row so concurrent submissions are counted one after another."""
     from django.contrib.auth import get_user_model
 
@@ -142,9 +151,10 @@ def enforce_quota(owner) -> None:
     if owner.is_staff:
         return
     active = Run.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).count()
-    if active >= settings.RUNS_PER_USER_CAP:
+    if active + adding > settings.RUNS_PER_USER_CAP:
+        asked = f" and asked for {adding} more" if adding > 1 else ""
         raise QuotaExceeded(
-            f"you already have {active} queued or running runs (the limit is {settings.RUNS_PER_USER_CAP}); "
+            f"you already have {active} queued or running runs{asked} (the limit is {settings.RUNS_PER_USER_CAP}); "
             "wait for one to finish or cancel one"
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import compare, views
 
 urlpatterns = [
     path("methods/<slug:slug>/runs", views.queue_run, name="queue_run"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("runs/<int:run_id>/cancel", views.cancel_run, name="cancel_run"),
     path("runs/<int:run_id>/rerun", views.rerun, name="rerun"),
     path("queue/", views.queue_page, name="queue"),
+    path("compare/", compare.compare, name="compare"),
+    path("groups/<uuid:group>/", compare.group_detail, name="group"),
 ]

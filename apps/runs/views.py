@@ -19,7 +19,7 @@ from .artifacts import artifact_file, zip_response
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
 from .models import Run, RunStatus, WorkerHeartbeat
-from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
+from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit, submit_seeds
 
 WORKER_ONLINE_S = 30
 
@@ -45,6 +45,9 @@ def queue_run(request, slug: str):
     except ValueError:
         seed, problems["seed"] = 0, "must be a whole number"
     form.seed = seed
+    seeds = _int(request.POST.get("seeds"), 0) or 1
+    if not 1 <= seeds <= 20:
+        problems["seeds"], seeds = "must be between 1 and 20", 1
     form.queue = request.POST.get("queue", "")
     run_request = RunRequest(
         method=slug, preset=preset, config=overrides, seed=seed, queue=form.queue or None, label=form.label,
@@ -53,6 +56,9 @@ def queue_run(request, slug: str):
     status, message, existing = 400, "", None
     if not problems:
         try:
+            if seeds > 1:
+                runs = submit_seeds(run_request, seeds, owner=request.user)
+                return redirect("group", group=runs[0].group)
             run = submit(run_request, owner=request.user)
             return redirect("run", run_id=run.pk)
         except ConfigError as exc:

@@ -36,7 +36,50 @@
     return out;
   }
 
+  function bySeries() {
+    var groups = {};
+    latest.forEach(function (payload, i) {
+      payload.series.forEach(function (s) {
+        (groups[s.name] = groups[s.name] || []).push({
+          x: s[state.xaxis], y: s.value, type: "scattergl", mode: "lines",
+          name: escapeText(labels[i] || ("run " + payload.run)) + (s.bucketed ? " (bucketed)" : "")
+        });
+      });
+    });
+    return groups;
+  }
+
+  function drawBySeries() {
+    var groups = bySeries();
+    var names = Object.keys(groups).sort();
+    if (!names.length) { chart.textContent = "These runs logged no curve points."; return; }
+    names.forEach(function (name, k) {
+      var id = "series-chart-" + k;
+      var box = document.getElementById(id);
+      if (!box) {
+        var title = document.createElement("h3");
+        title.textContent = name;
+        box = document.createElement("div");
+        box.id = id;
+        box.className = "series-chart";
+        chart.appendChild(title);
+        chart.appendChild(box);
+      }
+      window.Plotly.react(box, groups[name], layoutFor(360), { responsive: true, displaylogo: false });
+    });
+  }
+
+  function layoutFor(height) {
+    return {
+      margin: { t: 20, r: 10, b: 50, l: 60 }, height: height,
+      xaxis: { title: { text: state.xaxis === "step" ? "step" : "wall time (s)" } },
+      yaxis: { type: state.yscale, exponentformat: "power" },
+      legend: { orientation: "h", y: -0.2 }
+    };
+  }
+
   function draw() {
+    if (chart.dataset.mode === "by-series") return drawBySeries();
     var data = traces();
     var note = document.getElementById("curves-note");
     if (!data.length) {
@@ -44,13 +87,7 @@
       return;
     }
     if (chart.textContent && !chart.classList.contains("js-plotly-plot")) chart.textContent = "";
-    var layout = {
-      margin: { t: 20, r: 10, b: 50, l: 60 }, height: 460,
-      xaxis: { title: { text: state.xaxis === "step" ? "step" : "wall time (s)" } },
-      yaxis: { type: state.yscale, exponentformat: "power" },
-      legend: { orientation: "h", y: -0.2 }
-    };
-    window.Plotly.react(chart, data, layout, { responsive: true, displaylogo: false });
+    window.Plotly.react(chart, data, layoutFor(460), { responsive: true, displaylogo: false });
     if (note) note.dataset.traces = String(data.length);
   }
 

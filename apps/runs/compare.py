@@ -1,0 +1,65 @@
+"""Compare runs side by side, and seed-group pages."""
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from .access import visible_runs
+from .groups import group_summary
+
+MAX_COMPARED = 12
+
+
+def _run_ids(request) -> list[int]:
+    raw = request.GET.getlist("runs")
+    ids = []
+    for chunk in raw:
+        for part in chunk.split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+    return list(dict.fromkeys(ids))[:MAX_COMPARED]
+
+
+def final_values(run) -> dict[str, float | None]:
+    return {s.name: s.values.order_by("-step", "-id").values_list("value", flat=True).first() for s in run.series.all()}
+
+
+@require_GET
+def compare(request):
+    ids = _run_ids(request)
+    by_id = {r.pk: r for r in visible_runs(request.user).filter(pk__in=ids)}
+    runs = [by_id[i] for i in ids if i in by_id]
+    finals = {run.pk: final_values(run) for run in runs}
+    series_names = sorted({name for values in finals.values() for name in values})
+    rows = [{"name": name, "values": [finals[r.pk].get(name) for r in runs]} for name in series_names]
+    context = {
+        "runs": runs,
+        "rows": rows,
+        "metrics_urls": " ".join(reverse("run_metrics", args=[r.pk]) for r in runs),
+        "labels": "\u001f".join(f"#{r.pk} {r.method.slug} s{r.seed}" for r in runs),
+        "link": request.build_absolute_uri(f"{reverse('compare')}?runs={','.join(str(r.pk) for r in runs)}"),
+        "missing": len(ids) - len(runs),
+    }
+    return render(request, "runs/compare.html", context)
+
+
+@require_GET
+def group_detail(request, group):
+    runs = list(visible_runs(request.user).filter(group=group).order_by("seed"))
+    if not runs:
+        raise Http404("no such seed group")
+    target = _float(request.GET.get("target"))
+    summary = group_summary(runs, target)
+    context = {"runs": runs, "summary": summary, "target": target, "first": runs[0],
+               "active": any(r.is_active for r in runs)}
+    return render(request, "runs/group.html", context)
+
+
+def _float(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None
