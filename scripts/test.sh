@@ -11,6 +11,11 @@ fi
 if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
   export REDIS_URL="redis://127.0.0.1:6379/9"
 fi
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "tests: installing Debian's chromium for the browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+    || echo "tests: could not install chromium; browser tests will be skipped"
+fi
 export DJANGO_SETTINGS_MODULE=apps.settings
 export REPROLAB_VAR_DIR="${REPROLAB_VAR_DIR:-$(mktemp -d /tmp/reprolab-test.XXXXXX)}"
 echo "tests: database=${DATABASE_URL:-sqlite} broker=${REDIS_URL:-embedded} var=$REPROLAB_VAR_DIR"

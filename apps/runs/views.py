@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -77,7 +78,10 @@ def queue_run(request, slug: str):
 @require_GET
 def run_detail(request, run_id: int):
     run = visible_run_or_404(request.user, run_id)
-    context = {"run": run, "artifacts": run.artifacts.all(), "may_control": may_control(request.user, run)}
+    context = {
+        "run": run, "artifacts": run.artifacts.all(), "may_control": may_control(request.user, run),
+        "config_json": json.dumps(run.config, indent=2, sort_keys=True),
+    }
     return render(request, "runs/run.html", context)
 
 

@@ -21,6 +21,12 @@
     return flag === "true";
   }
 
+  function allFinished() {
+    /* The status inside the metrics payload was read with the points: once it is terminal,
+       every point of the run is in that payload. */
+    return latest.length > 0 && latest.every(function (p) { return p.status !== "queued" && p.status !== "running"; });
+  }
+
   function traces() {
     var out = [];
     latest.forEach(function (payload, i) {
@@ -98,7 +104,7 @@
   }
 
   function tick() {
-    load().finally(function () { if (isActive()) setTimeout(tick, 2000); });
+    load().finally(function () { if (!allFinished()) setTimeout(tick, isActive() ? 2000 : 500); });
   }
 
   document.querySelectorAll("input[name=yscale], input[name=xaxis]").forEach(function (input) {
