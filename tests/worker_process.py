@@ -22,7 +22,7 @@ def test_database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, name: str, queues: str = "cpu,gpu", env: dict[str, str] | None = None, max_tasks_per_child: int = 1):
+    def __init__(self, name: str, queues: str = "cpu,gpu", env: dict[str, str] | None = None, max_tasks_per_child: int = 200):
         self.name = name
         self.queues = queues
         self.extra_env = env or {}

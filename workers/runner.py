@@ -20,15 +20,28 @@ from workers.methods.registry import get_method
 log = logging.getLogger(__name__)
 
 
+class StopRequest:
+    """Why the run should stop: "cancel", "lost", "shutdown" or "time limit" (first wins)."""
+
+    def __init__(self):
+        self.reason = ""
+
+    def set(self, reason: str) -> None:
+        self.reason = self.reason or reason
+
+    def __bool__(self) -> bool:
+        return bool(self.reason)
+
+
 class DbContext(RunContext):
     """Points go to the database in batches; progress and the stop request travel with
     the heartbeat thread, so the method's thread never waits on a poll."""
 
-    def __init__(self, *, writer: PointWriter, **kwargs):
+    def __init__(self, *, writer: PointWriter, stop: StopRequest, **kwargs):
         super().__init__(**kwargs)
         self.writer = writer
         self.latest_progress = (0.0, "running")
-        self.stop_reason = ""
+        self.stop = stop
 
     def _write_points(self, points):
         self.writer.write(points)
@@ -37,7 +50,7 @@ class DbContext(RunContext):
         self.latest_progress = (fraction, message)
 
     def _poll_cancelled(self) -> bool:
-        return bool(self.stop_reason)
+        return bool(self.stop)
 
 
 class Heartbeat(threading.Thread):
@@ -63,12 +76,12 @@ class Heartbeat(threading.Thread):
             close_old_connections()
             return
         if cancel is None:
-            self.ctx.stop_reason = "lost"
+            self.ctx.stop.set("lost")
         elif cancel:
-            self.ctx.stop_reason = "cancel"
+            self.ctx.stop.set("cancel")
 
 
-def run_once(run_id: int) -> str:
+def run_once(run_id: int, stop: StopRequest | None = None) -> str:
     """Execute a run if it is ours to run; returns the terminal status (or 'skipped')."""
     run = lifecycle.claim(run_id)
     if run is None:
@@ -82,7 +95,8 @@ def run_once(run_id: int) -> str:
         return RunStatus.FAILED
     device = "cuda" if run.queue == "gpu" and cuda_available() else "cpu"
     ctx = DbContext(
-        writer=PointWriter(run.pk, token), seed=run.seed, device=device, artifact_dir=run_artifact_dir(run.pk)
+        writer=PointWriter(run.pk, token), stop=stop or StopRequest(), seed=run.seed, device=device,
+        artifact_dir=run_artifact_dir(run.pk),
     )
     beat = Heartbeat(run.pk, token, ctx)
     beat.start()
@@ -99,9 +113,7 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
     try:
         record = execute(method, config, ctx)
     except RunCancelled:
-        if ctx.stop_reason == "lost":
-            return "skipped"
-        return _end(run, token, ctx, RunStatus.CANCELLED, error="cancelled by request while running")
+        return _stopped(run, token, ctx)
     except SoftTimeLimitExceeded:
         return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
     except FencedOut:
@@ -122,6 +134,22 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
         claims=claims,
         all_reproduced=bool(claims) and all(c["verdict"] == "reproduced" for c in claims),
     )
+
+
+def _stopped(run, token, ctx: DbContext) -> str:
+    reason = ctx.stop.reason
+    if reason == "lost":
+        return "skipped"
+    if reason == "time limit":
+        return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
+    if reason == "shutdown":
+        ctx.close()
+        if lifecycle.release(run.pk, token, "re-queued: its worker shut down mid-run"):
+            from apps.runs.queueing import enqueue
+
+            enqueue(run.pk, run.queue)
+        return RunStatus.QUEUED
+    return _end(run, token, ctx, RunStatus.CANCELLED, error="cancelled by request while running")
 
 
 def _end(run, token, ctx: DbContext, status: str, **fields) -> str:

@@ -12,6 +12,6 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="workers.tasks.execute_run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def execute_run(run_id: int) -> str:
-    from workers.runner import run_once
+    from workers.isolation import run_isolated
 
-    return run_once(int(run_id))
+    return run_isolated(int(run_id))

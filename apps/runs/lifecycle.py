@@ -121,6 +121,35 @@ def _finish_locked(run: Run, status: str, **fields) -> None:
     run.save()
 
 
+def release(run_id: int, token, message: str) -> bool:
+    """Hand a running attempt back to the queue (worker shutting down)."""
+    return bool(
+        Run.objects.filter(pk=run_id, attempt_token=token, status=RunStatus.RUNNING).update(
+            status=RunStatus.QUEUED, attempt_token=uuid.uuid4(), progress_message=message[:200], enqueued_at=None
+        )
+    )
+
+
+def release_crashed(run_id: int, pid: int, exitcode: int) -> str:
+    """The run's process died (crash, OOM kill): re-queue it within the attempts cap, else fail."""
+    from .queueing import enqueue
+
+    reason = f"the run's process exited with code {exitcode}"
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING, worker_pid=pid).first()
+        if run is None:
+            return "done"
+        if run.attempts >= run.max_attempts or run.cancel_requested:
+            status = RunStatus.CANCELLED if run.cancel_requested else RunStatus.FAILED
+            _finish_locked(run, status, error=f"{reason}; gave up after {run.attempts} attempts")
+            return status
+        run.status, run.attempt_token = RunStatus.QUEUED, uuid.uuid4()
+        run.progress_message = f"re-queued: {reason}"
+        run.save()
+    enqueue(run_id, run.queue)
+    return RunStatus.QUEUED
+
+
 def cancel(run: Run) -> str:
     """Cancel a queued run at once; ask a running one to stop. Idempotent on finished runs."""
     if Run.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(

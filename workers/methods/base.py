@@ -64,6 +64,13 @@ class Claim:
     how_checked: str
     check: Callable[[Mapping[str, Any]], Finding]
     weaken: Callable[[dict], dict]
+    decidable: Callable[[Any], str | None] | None = None
+    """Given the run's config: None if this run can decide the claim, else the reason it
+    cannot (e.g. a model too small to test a training claim); the verdict is then
+    ``inconclusive`` with that reason, and the check is not called."""
+
+    def undecidable_reason(self, config: Any) -> str | None:
+        return self.decidable(config) if (self.decidable is not None and config is not None) else None
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,9 @@ class Method:
     deviations: tuple[str, ...]
     run: Callable[[Any, Any], dict]
     device: DeviceNeed = "any"
+    expected_on_smoke: Mapping[str, Verdict] = field(default_factory=dict)
+    """Claims whose honest smoke verdict is not ``reproduced`` (explained in deviations).
+    The generic suite holds smoke runs to these verdicts, so a change is noticed either way."""
 
     def __post_init__(self) -> None:
         missing = [p for p in REQUIRED_PRESETS if p not in self.presets]
@@ -111,6 +121,9 @@ class Method:
         ids = [c.id for c in self.claims]
         if len(set(ids)) != len(ids) or not ids:
             raise TypeError(f"{self.slug}: claims need unique ids, at least one")
+        unknown = set(self.expected_on_smoke) - set(ids)
+        if unknown:
+            raise TypeError(f"{self.slug}: expected_on_smoke names unknown claims {sorted(unknown)}")
         problems = config_schema_problems(self.config_model)
         if problems:
             raise TypeError(f"{self.slug}: config fields not declared fully: {problems}")

@@ -74,8 +74,10 @@ def command_run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device, method.device)
     if args.threads:
         import torch
+        from threadpoolctl import threadpool_limits
 
         torch.set_num_threads(args.threads)
+        threadpool_limits(args.threads)  # BLAS/OpenMP pools too, not only torch's
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ctx = CsvContext(out_dir=out, seed=args.seed, device=device)

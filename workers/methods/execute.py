@@ -25,12 +25,14 @@ from .context import RunContext
 VERSIONED_PACKAGES = ("numpy", "scipy", "torch", "pydantic", "scikit-learn")
 
 
-def judge_claims(method: Method, results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Each claim's verdict from the run's own numbers; a check that breaks is inconclusive."""
+def judge_claims(method: Method, results: Mapping[str, Any], config: Any = None) -> list[dict[str, Any]]:
+    """Each claim's verdict from the run's own numbers; a check that breaks is inconclusive,
+    and so is a claim this run's config cannot decide."""
     verdicts = []
     for claim in method.claims:
         try:
-            finding = claim.check(results)
+            reason = claim.undecidable_reason(config)
+            finding = Finding.inconclusive(reason) if reason else claim.check(results)
             if not isinstance(finding, Finding):
                 raise TypeError(f"check returned {type(finding).__name__}, not Finding")
         except Exception as exc:  # a broken check must not hide the run's data
@@ -118,7 +120,7 @@ def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, 
             "logging_s": round(ctx.logging_seconds, 4),
         },
         "series": jsonable(ctx.series_summary()),
-        "claims": judge_claims(method, results),
+        "claims": judge_claims(method, results, config),
         "results": jsonable(results),
         "artifacts": list(ctx.artifacts),
     }

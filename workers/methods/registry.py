@@ -8,6 +8,9 @@ import os
 from .base import Method
 
 REGISTRY: dict[str, str] = {
+    "adasketch-newton": "workers.methods.adasketch_newton",
+    "grad-norm-smooth-newton": "workers.methods.grad_norm_smooth_newton",
+    "icl-transformer-newton": "workers.methods.icl_transformer_newton",
 
 }
 
