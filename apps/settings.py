@@ -120,10 +120,18 @@ REAPER_INTERVAL_S = env.float("REAPER_INTERVAL_S", default=10.0)
 METRICS_MAX_POINTS = env.int("METRICS_MAX_POINTS", default=2000)
 RUNS_PER_USER_CAP = env.int("RUNS_PER_USER_CAP", default=5)
 
+# Redis redelivers an unacked message after visibility_timeout: keep it above the hard limit.
+BROKER_VISIBILITY_TIMEOUT_S = env.int("BROKER_VISIBILITY_TIMEOUT_S", default=RUN_HARD_TIME_LIMIT_S + 600)
+BROKER_SOCKET_TIMEOUT_S = env.float("BROKER_SOCKET_TIMEOUT_S", default=10.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_broker_options,
-    "visibility_timeout": RUN_HARD_TIME_LIMIT_S + 600,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_S,
 }
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        socket_timeout=BROKER_SOCKET_TIMEOUT_S, socket_connect_timeout=5.0, retry_on_timeout=True,
+        health_check_interval=10,
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -11,6 +11,7 @@ curve point, and the runner then re-queues (deploy) or fails (time limit) the ru
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -22,6 +23,7 @@ from django.db import connections
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 SOFT_LIMIT_SIGNAL = signal.SIGUSR1
+OUTCOME_EXIT = {"skipped": 3, "queued": 4}
 
 
 def run_isolated(run_id: int) -> str:
@@ -30,18 +32,43 @@ def run_isolated(run_id: int) -> str:
     if pid == 0:  # the run's process
         code = 1
         try:
-            _child_main(run_id)
-            code = 0
+            code = OUTCOME_EXIT.get(_child_main(run_id), 0)
         except BaseException:
             traceback.print_exc()
         finally:
             os._exit(code)
-    exitcode = _wait(pid)
-    if exitcode != 0:
+    with _forwarding_sigterm_to(pid):
+        exitcode = _wait(pid)
+    if exitcode == OUTCOME_EXIT["skipped"]:
+        return "skipped"  # not ours to run (a duplicate delivery, or finished elsewhere)
+    if exitcode not in (0, OUTCOME_EXIT["queued"]):
         from apps.runs.lifecycle import release_crashed
 
-        return release_crashed(run_id, pid, exitcode)
-    return "done"
+        if release_crashed(run_id, pid, f"the run's process exited with code {exitcode}") != "queued":
+            return "failed"
+    elif exitcode == 0:
+        return "done"
+    from apps.runs.queueing import enqueue  # the run was handed back: publish it from here, not the fork
+
+    enqueue(run_id, queue_of(run_id))
+    return "queued"
+
+
+def queue_of(run_id: int) -> str:
+    from apps.runs.models import Run
+
+    return Run.objects.values_list("queue", flat=True).get(pk=run_id)
+
+
+@contextlib.contextmanager
+def _forwarding_sigterm_to(pid: int):
+    """While the run's process lives, SIGTERM to this pool child is passed on to it (so the
+    run hands itself back) instead of ending this process and, with it, the run."""
+    previous = signal.signal(signal.SIGTERM, lambda *_: _signal(pid, signal.SIGTERM))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _wait(pid: int) -> int:
@@ -65,7 +92,7 @@ def _signal(pid: int, signum) -> None:
         pass
 
 
-def _child_main(run_id: int) -> None:
+def _child_main(run_id: int) -> str:
     _die_with_parent()
     from workers.runner import StopRequest, run_once
 
@@ -73,8 +100,9 @@ def _child_main(run_id: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set("shutdown"))
     signal.signal(SOFT_LIMIT_SIGNAL, lambda *_: stop.set("time limit"))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    run_once(run_id, stop)
+    outcome = run_once(run_id, stop)
     connections.close_all()
+    return outcome
 
 
 def _die_with_parent() -> None:

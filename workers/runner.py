@@ -3,11 +3,12 @@ method, store its points, artifacts and verdicts, and end the run in one termina
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import traceback
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, connections
 
 from apps.runs import lifecycle
 from apps.runs.figures import write_figure_html
@@ -82,7 +83,8 @@ class Heartbeat(threading.Thread):
 
 
 def run_once(run_id: int, stop: StopRequest | None = None) -> str:
-    """Execute a run if it is ours to run; returns the terminal status (or 'skipped')."""
+    """Execute a run if it is ours to run. Returns its terminal status, 'queued' if this
+    attempt handed it back (the caller publishes it again), or 'skipped'."""
     run = lifecycle.claim(run_id)
     if run is None:
         return "skipped"
@@ -118,6 +120,12 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
         return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
     except FencedOut:
         return "skipped"
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away mid-run: the points may be incomplete, so this attempt must
+        # not succeed. Start over on a fresh connection (within the attempts cap).
+        log.warning("run %s: database error, re-queueing: %s", run.pk, exc)
+        connections.close_all()
+        return lifecycle.release_crashed(run.pk, os.getpid(), f"database connection lost: {exc}".strip()[:500])
     except Exception:
         return _end(run, token, ctx, RunStatus.FAILED, error=traceback.format_exc()[-20000:])
     claims = record["claims"]
@@ -144,11 +152,8 @@ def _stopped(run, token, ctx: DbContext) -> str:
         return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
     if reason == "shutdown":
         ctx.close()
-        if lifecycle.release(run.pk, token, "re-queued: its worker shut down mid-run"):
-            from apps.runs.queueing import enqueue
-
-            enqueue(run.pk, run.queue)
-        return RunStatus.QUEUED
+        released = lifecycle.release(run.pk, token, "re-queued: its worker shut down mid-run")
+        return RunStatus.QUEUED if released else "skipped"
     return _end(run, token, ctx, RunStatus.CANCELLED, error="cancelled by request while running")
 
 

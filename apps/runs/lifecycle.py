@@ -130,11 +130,11 @@ def release(run_id: int, token, message: str) -> bool:
     )
 
 
-def release_crashed(run_id: int, pid: int, exitcode: int) -> str:
-    """The run's process died (crash, OOM kill): re-queue it within the attempts cap, else fail."""
-    from .queueing import enqueue
+def release_crashed(run_id: int, pid: int, reason: str) -> str:
+    """The attempt broke for a reason outside the method (its process died, the database went
+    away): re-queue the run within the attempts cap, else fail it with the reason. The caller
+    publishes the re-queued run (a forked run process leaves that to its parent)."""
 
-    reason = f"the run's process exited with code {exitcode}"
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING, worker_pid=pid).first()
         if run is None:
@@ -143,10 +143,9 @@ def release_crashed(run_id: int, pid: int, exitcode: int) -> str:
             status = RunStatus.CANCELLED if run.cancel_requested else RunStatus.FAILED
             _finish_locked(run, status, error=f"{reason}; gave up after {run.attempts} attempts")
             return status
-        run.status, run.attempt_token = RunStatus.QUEUED, uuid.uuid4()
-        run.progress_message = f"re-queued: {reason}"
+        run.status, run.attempt_token, run.enqueued_at = RunStatus.QUEUED, uuid.uuid4(), None
+        run.progress_message = f"re-queued: {reason}"[:200]
         run.save()
-    enqueue(run_id, run.queue)
     return RunStatus.QUEUED
 
 

@@ -179,8 +179,11 @@ def broker_queue_size(queue: str) -> int | None:
     try:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+            # kombu's virtual transports (redis, filesystem) count a queue's messages in _size();
+            # a passive declare would fail for a queue with no binding yet.
+            return int(conn.default_channel._size(queue))
     except Exception:
+        log.warning("could not count the messages of queue %s", queue, exc_info=True)
         return None
 
 

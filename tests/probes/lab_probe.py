@@ -14,7 +14,9 @@ from workers.methods.base import Claim, Finding, Method, MethodConfig, Preset
 class ProbeConfig(MethodConfig):
     steps: int = Field(20, ge=1, le=100_000, description="Curve points to log.")
     sleep_s: float = Field(0.0, ge=0, le=10, description="Pause after each point.")
-    fail: Literal["never", "raise", "exit"] = Field("never", description="What to do at fail_at_step.")
+    fail: Literal["never", "raise", "exit", "hang"] = Field(
+        "never", description="What to do at fail_at_step: raise, kill its process, or hang without logging."
+    )
     fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
     label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
 
@@ -25,6 +27,9 @@ def run(config: ProbeConfig, ctx) -> dict:
         if config.fail != "never" and step == config.fail_at_step:
             if config.fail == "exit":
                 os._exit(17)
+            if config.fail == "hang":
+                while True:  # never logs again, so only the hard time limit can end it
+                    time.sleep(0.05)
             raise RuntimeError(f"probe failure at step {step}")
         value *= 0.9
         ctx.log("probe value", step, value)

@@ -11,6 +11,11 @@ REGISTRY: dict[str, str] = {
     "adasketch-newton": "workers.methods.adasketch_newton",
     "grad-norm-smooth-newton": "workers.methods.grad_norm_smooth_newton",
     "icl-transformer-newton": "workers.methods.icl_transformer_newton",
+    "bcd-greedy-rules": "workers.methods.bcd_greedy_rules",
+    "convex-relu-admm": "workers.methods.convex_relu_admm",
+    "learning-to-relax-sor-bandit": "workers.methods.learning_to_relax_sor_bandit",
+    "intrl-quadrature": "workers.methods.intrl_quadrature",
+    "vr-halpern": "workers.methods.vr_halpern",
 
 }
 
