@@ -128,6 +128,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_S,
 }
 if CELERY_BROKER_URL.startswith("redis"):
+    if env.str("REPROLAB_BROKER_PREFIX", default=""):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env.str("REPROLAB_BROKER_PREFIX")
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         socket_timeout=BROKER_SOCKET_TIMEOUT_S, socket_connect_timeout=5.0, retry_on_timeout=True,
         health_check_interval=10,

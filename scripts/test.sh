@@ -5,9 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+# Each invocation gets its own test database and broker key prefix, so two test runs on one
+# machine (or a test run beside a running lab) never share state.
 if [ -z "${DATABASE_URL:-}" ] && answers 127.0.0.1 5432; then
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/reprolab"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/reprolab_$$"
 fi
+export REPROLAB_BROKER_PREFIX="${REPROLAB_BROKER_PREFIX:-test$$:}"
 if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
   export REDIS_URL="redis://127.0.0.1:6379/9"
 fi
