@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 TOKEN_PREFIX = "rl_"
 
@@ -36,4 +37,7 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(digest=hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
