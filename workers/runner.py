@@ -96,6 +96,7 @@ def run_once(run_id: int, stop: StopRequest | None = None) -> str:
         lifecycle.finish(run.pk, token, RunStatus.FAILED, error=f"cannot build the run: {exc}")
         return RunStatus.FAILED
     device = "cuda" if run.queue == "gpu" and cuda_available() else "cpu"
+    limit_threads(1 if run.preset == "smoke" else settings.RUN_CPU_THREADS)
     ctx = DbContext(
         writer=PointWriter(run.pk, token), stop=stop or StopRequest(), seed=run.seed, device=device,
         artifact_dir=run_artifact_dir(run.pk),
@@ -179,6 +180,18 @@ def _device_label(device: str) -> str:
     from workers.methods.execute import device_name
 
     return device_name(device)
+
+
+def limit_threads(threads: int) -> None:
+    """Smoke presets are defined on one core; other runs get RUN_CPU_THREADS (0: all cores).
+    This process is the run's own, so the limit ends with it."""
+    if threads <= 0:
+        return
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(threads)
+    threadpool_limits(threads)
 
 
 def cuda_available() -> bool:
