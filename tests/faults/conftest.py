@@ -63,3 +63,22 @@ def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
             return value
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def queued_run(method, **config):
+    """A queued run the workers' reconciler will enqueue (no message yet, as after a lost publish)."""
+    from apps.runs.models import Run
+
+    return Run.objects.create(method=method, config={"steps": 20, **config}, config_hash="f", preset="smoke")
+
+
+def status_of(run) -> str:
+    from apps.runs.models import Run
+
+    return Run.objects.values_list("status", flat=True).get(pk=run.pk)
+
+
+def points_of(run) -> int:
+    from apps.runs.models import MetricPoint
+
+    return MetricPoint.objects.filter(series__run=run).count()

@@ -8,25 +8,15 @@ import time
 import pytest
 from django.db import connection
 
-from apps.runs.models import MetricPoint, Run
+from apps.runs.models import Run
 from tests.worker_process import WorkerProcess
 
-from .conftest import wait_for
+from .conftest import points_of, queued_run, status_of, wait_for
 from .tcp_proxy import FaultProxy
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
 
-def queued_run(method, **config) -> Run:
-    return Run.objects.create(method=method, config={"steps": 20, **config}, config_hash="f", preset="smoke")
-
-
-def status_of(run: Run) -> str:
-    return Run.objects.values_list("status", flat=True).get(pk=run.pk)
-
-
-def points_of(run: Run) -> int:
-    return MetricPoint.objects.filter(series__run=run).count()
 
 
 @pytest.fixture

@@ -8,27 +8,15 @@ import signal
 import time
 
 import pytest
-from django.utils import timezone
 
-from apps.runs.models import MetricPoint, Run
+from apps.runs.models import Run
 from tests.worker_process import WorkerProcess
 
-from .conftest import wait_for
+from .conftest import points_of, queued_run, status_of, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
 
-def queued_run(method, **config) -> Run:
-    """A queued run the workers' reconciler will enqueue (no message yet, as after a lost publish)."""
-    return Run.objects.create(method=method, config={"steps": 20, **config}, config_hash="f", preset="smoke")
-
-
-def status_of(run: Run) -> str:
-    return Run.objects.values_list("status", flat=True).get(pk=run.pk)
-
-
-def points_of(run: Run) -> int:
-    return MetricPoint.objects.filter(series__run=run).count()
 
 
 @pytest.fixture
