@@ -13,6 +13,7 @@ REGISTRY: dict[str, str] = {
     "icl-transformer-newton": "workers.methods.icl_transformer_newton",
     "bcd-greedy-rules": "workers.methods.bcd_greedy_rules",
     "convex-relu-admm": "workers.methods.convex_relu_admm",
+    "sinkhorn-newton-sparse": "workers.methods.sinkhorn_newton_sparse",
     "learning-to-relax-sor-bandit": "workers.methods.learning_to_relax_sor_bandit",
     "intrl-quadrature": "workers.methods.intrl_quadrature",
     "vr-halpern": "workers.methods.vr_halpern",
