@@ -99,3 +99,19 @@ def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap
     finally:
         process.stop()
         app.control.purge()
+
+
+def test_the_sinkhorn_exemplar_smoke_preset_reproduces_on_a_real_worker(alice_client, worker):
+    client = alice_client
+    response = client.post("/methods/sinkhorn-newton-sparse/runs", {"preset": "smoke", "seed": "0"})
+    assert response.status_code == 302, response.content[:500]
+    run_id = Run.objects.get().pk
+    wait_for(lambda: status_of(run_id) in ("succeeded", "failed"), 120, "the exemplar to finish", every=0.3)
+    run = Run.objects.get(pk=run_id)
+    assert run.status == "succeeded", run.error
+    assert {c["verdict"] for c in run.claims} == {"reproduced"}
+    assert set(run.series.values_list("name", flat=True)) >= {"SNS marginal error", "Sinkhorn marginal error"}
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(f"/runs/{run_id}/artifacts.zip").streaming_content)))
+    assert f"run-{run_id}/problem.npz" in archive.namelist()
+    page = client.get("/papers/6/").content.decode()
+    assert "claim reproduced" in page
