@@ -97,6 +97,7 @@ def _child_main(run_id: int) -> str:
     from workers.runner import StopRequest, run_once
 
     stop = StopRequest()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, SOFT_LIMIT_SIGNAL])
     signal.signal(signal.SIGTERM, lambda *_: stop.set("shutdown"))
     signal.signal(SOFT_LIMIT_SIGNAL, lambda *_: stop.set("time limit"))
     signal.signal(signal.SIGINT, signal.SIG_IGN)

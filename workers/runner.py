@@ -98,7 +98,7 @@ def run_once(run_id: int, stop: StopRequest | None = None) -> str:
     device = "cuda" if run.queue == "gpu" and cuda_available() else "cpu"
     limit_threads(1 if run.preset == "smoke" else settings.RUN_CPU_THREADS)
     ctx = DbContext(
-        writer=PointWriter(run.pk, token), stop=stop or StopRequest(), seed=run.seed, device=device,
+        writer=PointWriter(run.pk, token), stop=stop if stop is not None else StopRequest(), seed=run.seed, device=device,
         artifact_dir=run_artifact_dir(run.pk),
     )
     beat = Heartbeat(run.pk, token, ctx)
