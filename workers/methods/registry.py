@@ -17,6 +17,8 @@ REGISTRY: dict[str, str] = {
     "learning-to-relax-sor-bandit": "workers.methods.learning_to_relax_sor_bandit",
     "intrl-quadrature": "workers.methods.intrl_quadrature",
     "vr-halpern": "workers.methods.vr_halpern",
+    "autonumerics-zero": "workers.methods.autonumerics_zero",
+    "pcf-blind-delta": "workers.methods.pcf_blind_delta",
 
 }
 
