@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.http import FileResponse, Http404
+from django.http.request import RawPostDataException
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
@@ -18,7 +19,7 @@ from .artifacts import artifact_file, zip_response
 from .curves import run_curves
 from .models import WorkerHeartbeat
 from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
-from .views import run_metrics_csv
+from .views import contains_nul, run_metrics_csv
 
 router = Router(tags=["runs"])
 RUN_FIELDS = ("method", "preset", "config", "seed", "queue", "label", "private", "force")
@@ -48,8 +49,14 @@ def run_json(run, detail: bool = False) -> dict:
 
 def parse_body(request) -> dict:
     try:
-        body = json.loads(request.body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raw = request.body
+    except RawPostDataException:  # a form post whose fields were already read (CSRF check)
+        raise HttpError(400, "the body must be a JSON object sent as application/json") from None
+    try:
+        body = json.loads(raw or b"{}")
+    except RecursionError:
+        raise HttpError(400, "the body is not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer of over 4300 digits
         raise HttpError(400, f"the body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise HttpError(400, "the body must be a JSON object")
@@ -63,6 +70,10 @@ def create_run(request):
     errors = {k: "unknown field" for k in unknown}
     if "method" not in body:
         errors["method"] = "required"
+    for name in ("method", "preset"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = "must be text"
+    errors.update({k: "must not contain NUL characters" for k in RUN_FIELDS if k in body and contains_nul(body[k])})
     if errors:
         return _errors(request, errors)
     values = {k: body[k] for k in RUN_FIELDS if k in body}
@@ -123,7 +134,8 @@ def get_metrics(request, run_id: int, series: str = "", max_points: int = 0):
 
 @router.get("/runs/{run_id}/metrics.csv", summary="Every stored point as CSV")
 def get_metrics_csv(request, run_id: int):
-    visible_run_or_404(reader(request), run_id)
+    request.auth = reader(request)  # the view reads request.auth: a bearer owner sees their private run
+    visible_run_or_404(request.auth, run_id)
     return run_metrics_csv(request, run_id)
 
 

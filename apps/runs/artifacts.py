@@ -6,6 +6,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.http import FileResponse
 
 from .figures import FIGURE_NAME, PLOTLY_JS, PLOTLY_JS_NAME
@@ -15,9 +16,13 @@ from workers.methods.context import ARTIFACT_NAME
 
 
 def artifact_file(run: Run, name: str) -> Path | None:
-    if not ARTIFACT_NAME.match(name) or not Artifact.objects.filter(run=run, name=name).exists():
+    if not ARTIFACT_NAME.fullmatch(name) or not Artifact.objects.filter(run=run, name=name).exists():
         return None
-    folder = run_artifact_dir(run.pk).resolve()
+    folder = run_artifact_dir(run.pk)
+    # The run's folder must really be MEDIA_ROOT/runs/<id>, not a link to somewhere else.
+    if folder.resolve() != Path(settings.MEDIA_ROOT).resolve() / "runs" / folder.name:
+        return None
+    folder = folder.resolve()
     path = folder / name
     if path.is_symlink() or not path.is_file() or path.resolve().parent != folder:
         return None

@@ -24,6 +24,7 @@ TEMPLATE = """<!doctype html>
 <p>Open this file from the unzipped run folder: plotly.min.js sits beside it.
 <label><input type="checkbox" id="log" {log_checked}> log y</label></p>
 <div id="figure" style="height: 80vh"></div>
+<script type="application/json" id="figure-data">{data}</script>
 <script>
 var data = JSON.parse(document.getElementById("figure-data").textContent);
 function draw() {{
@@ -34,7 +35,6 @@ function draw() {{
 document.getElementById("log").addEventListener("change", draw);
 draw();
 </script>
-<script type="application/json" id="figure-data">{data}</script>
 </body></html>
 """
 

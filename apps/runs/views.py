@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +19,25 @@ from .access import may_control, visible_run_or_404, visible_runs
 from .artifacts import artifact_file, zip_response
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
-from .models import Run, RunStatus, WorkerHeartbeat
+from .models import RunStatus, WorkerHeartbeat
 from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit, submit_seeds
 
 WORKER_ONLINE_S = 30
+
+
+def contains_nul(value) -> bool:
+    """PostgreSQL text and jsonb cannot hold NUL characters: such input is refused up front."""
+    stack = [value]  # no recursion: JSON may nest as deep as the parser allows
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _int(value, default: int) -> int:
@@ -37,9 +52,15 @@ def _int(value, default: int) -> int:
 def queue_run(request, slug: str):
     method = get_object_or_404(Method, slug=slug, available=True)
     preset = request.POST.get("preset") or None
-    overrides, problems = parse_config(method, request.POST)
+    try:
+        overrides, problems = parse_config(method, request.POST)
+    except (RecursionError, ValueError):  # JSON nested too deeply, or an integer of over 4300 digits
+        overrides, problems = {}, {"config": "a setting is not valid JSON"}
+    problems.update({k: "must not contain NUL characters" for k, v in overrides.items() if contains_nul(v)})
     form = ConfigForm.for_method(method, preset or "smoke", overrides)
     form.label = request.POST.get("label", "")[:200]
+    if contains_nul(form.label):
+        problems["label"] = "must not contain NUL characters"
     seed_raw = request.POST.get("seed", "0") or "0"
     try:
         seed = int(seed_raw)
