@@ -102,3 +102,8 @@ def test_the_queue_form_refuses_nul_characters_deep_json_and_huge_numbers_withou
     response = alice_client.post("/methods/adasketch-newton/runs", {"preset": "smoke", "hs_problems": "[" * 50_000})
     assert response.status_code == 400
     assert Run.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/?q=%00", "/api/runs?method=%00", "/api/runs?status=%00", "/api/methods/%00", "/papers/1/%00"])
+def test_a_nul_character_anywhere_in_the_url_is_a_400_not_a_500(client, catalog, url):
+    assert client.get(url).status_code in (400, 404)
