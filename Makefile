@@ -31,7 +31,7 @@ web: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m pip install -q -r bench/requirements.txt && $(PY) -m bench $(ARGS)
 
 clean:
 	rm -rf var
