@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .access import visible_runs
 from .groups import group_summary
+from .points import sorted_columns
 
 MAX_COMPARED = 12
 
@@ -23,7 +24,12 @@ def _run_ids(request) -> list[int]:
 
 
 def final_values(run) -> dict[str, float | None]:
-    return {s.name: s.values.order_by("-step", "-id").values_list("value", flat=True).first() for s in run.series.all()}
+    """Each series' value at its last step (None if that value is missing)."""
+    finals = {}
+    for series in run.series.all():
+        steps, _, values = sorted_columns(series)
+        finals[series.name] = None if not values.size or values[-1] != values[-1] else float(values[-1])
+    return finals
 
 
 @require_GET

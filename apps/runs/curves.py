@@ -1,88 +1,59 @@
-"""Curves for pages and the API: at most a few thousand points per series, bucketed in the
-database with each bucket's min and max kept, so a single spike always survives."""
+"""Curves for pages and the API: at most a few thousand points per series, bucketed by step
+with each bucket's min and max kept, so a single spike always survives.
+
+Points are read as numpy columns from the series' chunks (a million points is ~24 MB of
+float64) and bucketed with vectorised reductions."""
 from __future__ import annotations
 
-import math
+import numpy as np
 
-from django.db import connection, transaction
+from .models import Run, Series
+from .points import sorted_columns
 
-from .models import MetricPoint, Run, Series
-
-BUCKET_SQL = """
-SELECT CAST((step - %(lo)s) * %(nb)s / %(width)s AS INTEGER) AS bucket,
-       MIN(step), MAX(step), MIN(wall_s), MAX(wall_s), MIN(value), MAX(value)
-FROM {table}
-WHERE series_id = %(series)s AND value IS NOT NULL
-GROUP BY bucket ORDER BY bucket
-"""
-
-# PostgreSQL: the same buckets, each aggregated by its own range scan of the (series, step) index
-# instead of hashing every point into its bucket (about twice as fast on 1e6 points). The range is
-# a little wider than the bucket and the bucket expression above still decides membership, so the
-# rows are exactly BUCKET_SQL's. JIT is turned off for it: compiling costs more than it saves here.
-RANGE_BUCKET_SQL = """
-SELECT k, agg.* FROM generate_series(0, %(nb)s) AS k, LATERAL (
-    SELECT MIN(step) AS step_lo, MAX(step), MIN(wall_s), MAX(wall_s), MIN(value), MAX(value)
-    FROM {table}
-    WHERE series_id = %(series)s AND value IS NOT NULL
-      AND step >= %(lo)s + (k - %(margin)s) * %(bucket)s AND step <= %(lo)s + (k + %(margin)s) * %(bucket)s
-      AND CAST((step - %(lo)s) * %(nb)s / %(width)s AS INTEGER) = k
-) AS agg
-WHERE agg.step_lo IS NOT NULL ORDER BY k
-"""
-RANGE_MARGIN = 0.51  # buckets round to the nearest integer: bucket k spans k ± 0.5, plus 1 % slack
+MAX_POINTS_LIMIT = 20000
 
 
 def series_curve(series: Series, max_points: int) -> dict:
     """All points if they fit, else per step-bucket the (first step, min) and (last step, max)."""
-    max_points = max(10, min(int(max_points), 20000))
-    if series.points <= max_points:
-        rows = MetricPoint.objects.filter(series=series).order_by("step", "id").values_list("step", "wall_s", "value")
-        steps, walls, values = (list(c) for c in zip(*rows)) if rows else ([], [], [])
+    max_points = max(10, min(int(max_points), MAX_POINTS_LIMIT))
+    steps, walls, values = sorted_columns(series)
+    if steps.size <= max_points:
         return _curve(series, steps, walls, values, bucketed=False)
-    lo, hi = _step_range(series)
-    rows = _bucket_rows(series, lo, hi, max_points // 2)
-    steps, walls, values = [], [], []
-    for _, step_lo, step_hi, wall_lo, wall_hi, vmin, vmax in rows:
-        steps.append(step_lo), walls.append(wall_lo), values.append(vmin)
-        if step_hi != step_lo or vmax != vmin:
-            steps.append(step_hi), walls.append(wall_hi), values.append(vmax)
-    return _curve(series, steps, walls, values, bucketed=True)
+    keep = ~np.isnan(values)
+    return _curve(series, *bucket_min_max(steps[keep], walls[keep], values[keep], max_points // 2), bucketed=True)
 
 
-def _bucket_rows(series: Series, lo: float, hi: float, buckets: int) -> list[tuple]:
-    """(bucket, min step, max step, min wall, max wall, min value, max value) per non-empty bucket."""
+def bucket_min_max(steps: np.ndarray, walls: np.ndarray, values: np.ndarray, buckets: int):
+    """Split the step range into `buckets` equal buckets; for each non-empty one emit its first
+    step with the bucket's min value and its last step with the max (one point if they agree).
+    `steps` must be sorted. Returns (steps, walls, values) arrays in step order."""
+    if steps.size == 0:
+        return steps, walls, values
+    lo, hi = steps[0], steps[-1]
     width = max(hi - lo, 1e-300) * (1 + 1e-12)
-    params = {"lo": lo, "nb": buckets, "width": width, "series": series.pk}
-    table = MetricPoint._meta.db_table
-    if connection.vendor == "postgresql" and _edges_exact(lo, hi, width / buckets):
-        params.update(margin=RANGE_MARGIN, bucket=width / buckets)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute(RANGE_BUCKET_SQL.format(table=table), params)
-            return cursor.fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute(BUCKET_SQL.format(table=table), params)
-        return cursor.fetchall()
-
-
-def _edges_exact(lo: float, hi: float, bucket: float) -> bool:
-    """Bucket edges computed in float8 are off by far less than the 1 % slack of a bucket."""
-    return math.isfinite(lo) and math.isfinite(hi) and bucket > 1e-9 * max(abs(lo), abs(hi))
-
-
-def _step_range(series: Series) -> tuple[float, float]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT MIN(step), MAX(step) FROM {MetricPoint._meta.db_table} WHERE series_id = %s", [series.pk]
-        )
-        lo, hi = cursor.fetchone()
-    return float(lo), float(hi)
+    index = ((steps - lo) * (buckets / width)).astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    ends = np.r_[starts[1:], steps.size] - 1
+    vmin, vmax = np.minimum.reduceat(values, starts), np.maximum.reduceat(values, starts)
+    wmin, wmax = np.minimum.reduceat(walls, starts), np.maximum.reduceat(walls, starts)
+    step_lo, step_hi = steps[starts], steps[ends]
+    second = (step_hi != step_lo) | (vmax != vmin)
+    out_steps = np.column_stack([step_lo, step_hi]).ravel()
+    out_walls = np.column_stack([wmin, wmax]).ravel()
+    out_values = np.column_stack([vmin, vmax]).ravel()
+    keep = np.column_stack([np.ones_like(second), second]).ravel()
+    return out_steps[keep], out_walls[keep], out_values[keep]
 
 
 def _curve(series: Series, steps, walls, values, bucketed: bool) -> dict:
-    return {"name": series.name, "points": series.points, "bucketed": bucketed,
-            "step": steps, "wall_s": walls, "value": values}
+    return {
+        "name": series.name,
+        "points": series.points,
+        "bucketed": bucketed,
+        "step": steps.tolist(),
+        "wall_s": walls.tolist(),
+        "value": [None if v != v else v for v in values.tolist()],
+    }
 
 
 def run_curves(run: Run, max_points: int, names: list[str] | None = None) -> list[dict]:

@@ -85,14 +85,20 @@ class Series(models.Model):
         ordering = ["id"]
 
 
-class MetricPoint(models.Model):
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
-    step = models.FloatField()
-    wall_s = models.FloatField()
-    value = models.FloatField(null=True)
+class MetricChunk(models.Model):
+    """One flush of a series: its points as three little-endian float64 columns (NaN = no value).
+
+    A curve is stored as a few hundred chunks rather than a row per point, so a worker writes
+    one row per series per flush and a page reads a million points as a few MB of arrays."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="chunks")
+    count = models.PositiveIntegerField()
+    steps = models.BinaryField()
+    walls = models.BinaryField()
+    values = models.BinaryField()
 
     class Meta:
-        indexes = [models.Index(fields=["series", "step"])]
+        ordering = ["id"]
 
 
 class Artifact(models.Model):

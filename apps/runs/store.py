@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
-from .models import Artifact, MetricPoint, Run, Series
+from .models import Artifact, MetricChunk, Run, Series
+from .points import chunk_for
 
-COPY_TYPES = ("int8", "float8", "float8", "float8")  # binary COPY: no text formatting or parsing per value
 
 
 class FencedOut(Exception):
@@ -36,13 +36,14 @@ def assert_owner(run_id: int, token) -> None:
 
 
 class PointWriter:
-    """Batched metric writes: one transaction per flush, COPY on PostgreSQL.
+    """Batched metric writes: one transaction per flush, one MetricChunk row per series.
 
     On PostgreSQL a flush commits without waiting for its WAL to reach the disk
     (synchronous_commit off for that transaction only). That can lose only the last flushes of
     a run if PostgreSQL itself crashes, and then the attempt fails on its connection and is
     re-queued from no points anyway; the run's final transition (lifecycle.finish) commits
     synchronously, which makes every earlier flush durable too (the WAL is flushed in order).
+    Non-finite values are stored as NaN, which readers treat as "no value".
     """
 
     def __init__(self, run_id: int, token):
@@ -51,41 +52,28 @@ class PointWriter:
         self.series_ids: dict[str, int] = {}
 
     def write(self, points: list[tuple[str, float, float, float]]) -> None:
+        by_series: dict[str, list[tuple[float, float, float]]] = {}
+        for name, step, wall, value in points:
+            by_series.setdefault(name, []).append((step, wall, value if math.isfinite(value) else math.nan))
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             assert_owner(self.run_id, self.token)
-            counts: dict[str, int] = {}
-            for name, *_ in points:
-                counts[name] = counts.get(name, 0) + 1
-            self._ensure_series(counts)
-            rows = [(self.series_ids[name], step, wall, value) for name, step, wall, value in points]
-            insert_points(rows)
-            for name, n in counts.items():
-                Series.objects.filter(pk=self.series_ids[name]).update(points=F("points") + n)
+            self._ensure_series(by_series)
+            chunks = []
+            for name, rows in by_series.items():
+                steps, walls, values = zip(*rows)
+                chunks.append(chunk_for(self.series_ids[name], steps, walls, values))
+            MetricChunk.objects.bulk_create(chunks)
+            for name, rows in by_series.items():
+                Series.objects.filter(pk=self.series_ids[name]).update(points=F("points") + len(rows))
 
-    def _ensure_series(self, counts: dict[str, int]) -> None:
-        for name in counts:
+    def _ensure_series(self, names) -> None:
+        for name in names:
             if name not in self.series_ids:
                 series, _ = Series.objects.get_or_create(run_id=self.run_id, name=name)
                 self.series_ids[name] = series.pk
-
-
-def insert_points(rows: list[tuple[int, float, float, float]]) -> None:
-    """Insert (series_id, step, wall_s, value) rows; NaN values are stored as NULL."""
-    rows = [(s, st, w, v if math.isfinite(v) else None) for s, st, w, v in rows]
-    if connection.vendor == "postgresql":
-        table = MetricPoint._meta.db_table
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} (series_id, step, wall_s, value) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(COPY_TYPES)
-                for row in rows:
-                    copy.write_row(row)
-    else:
-        MetricPoint.objects.bulk_create(
-            [MetricPoint(series_id=s, step=st, wall_s=w, value=v) for s, st, w, v in rows], batch_size=2000
-        )
 
 
 def register_artifacts(run: Run) -> None:

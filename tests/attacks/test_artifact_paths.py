@@ -71,13 +71,14 @@ def test_the_real_artifact_downloads_on_both_routes(client, world):
         assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_traversal_in_any_encoding_is_a_404_on_the_page_and_api_routes(client, world):
+def test_traversal_in_any_encoding_is_refused_on_the_page_and_api_routes(client, world):
     run, _ = world
     before = sorted(os.listdir(run_artifact_dir(run.pk)))
     for segment in TRAVERSALS:
         for prefix in (f"/runs/{run.pk}/artifacts/", f"/api/runs/{run.pk}/artifacts/"):
             response = client.get(prefix + segment)
-            assert response.status_code == 404, (prefix + segment, response.status_code)
+            # 404, or 400 where the NUL middleware refuses the request before routing
+            assert response.status_code in (400, 404), (prefix + segment, response.status_code)
             assert SECRET.encode() not in body(response)
             assert b"root:" not in body(response)
     assert sorted(os.listdir(run_artifact_dir(run.pk))) == before

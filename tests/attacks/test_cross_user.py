@@ -8,7 +8,8 @@ import uuid
 import pytest
 
 from apps.accounts.models import ApiToken
-from apps.runs.models import MetricPoint, Run, Series
+from apps.runs.models import Run, Series
+from apps.runs.points import append_points
 from apps.runs.queueing import RunRequest, config_hash, validate
 from workers.methods.execute import code_version
 
@@ -28,7 +29,7 @@ def alice_runs(catalog, alice, artifacts_root):
                        group=uuid.uuid4())
     Run.objects.filter(pk=private.pk).update(config=config, config_hash=config_hash("lab-probe", config, 0, code_version()))
     series = Series.objects.create(run=private, name="secret series", points=1)
-    MetricPoint.objects.create(series=series, step=0, wall_s=0, value=42.0)
+    append_points(series, [0.0], [0.0], [42.0])
     public = make_run(catalog, alice, status="queued", label="alice-public")
     return private, public
 

@@ -13,7 +13,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from apps.runs.figures import PLOTLY_JS, write_figure_html
-from apps.runs.models import MetricPoint, Run, Series
+from apps.runs.models import Run, Series
+from apps.runs.points import append_points
 
 from .conftest import HOSTILE
 
@@ -34,9 +35,8 @@ EVIDENCE = """() => {
 
 def series_with_points(run: Run, names: list[str]) -> None:
     for k, name in enumerate(names):
-        series = Series.objects.create(run=run, name=name[:120], points=5)
-        MetricPoint.objects.bulk_create(
-            [MetricPoint(series=series, step=i, wall_s=0.1 * i, value=(k + 1) * 0.5 ** i) for i in range(5)])
+        series = Series.objects.create(run=run, name=name[:120])
+        append_points(series, range(5), [0.1 * i for i in range(5)], [(k + 1) * 0.5 ** i for i in range(5)])
 
 
 @pytest.fixture

@@ -79,6 +79,6 @@ def status_of(run) -> str:
 
 
 def points_of(run) -> int:
-    from apps.runs.models import MetricPoint
+    from apps.runs.points import point_count
 
-    return MetricPoint.objects.filter(series__run=run).count()
+    return point_count(run)

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from apps.runs import lifecycle
-from apps.runs.models import MetricPoint, Run
+from apps.runs.models import Run
+from apps.runs.points import point_count
 from apps.runs.store import FencedOut, PointWriter
 from workers.reaper import reap_once
 from workers.runner import run_once
@@ -26,7 +27,7 @@ def test_a_run_succeeds_with_its_points_claims_and_artifacts(catalog):
     assert run_once(run.pk) == "succeeded"
     run.refresh_from_db()
     assert run.status == "succeeded" and run.all_reproduced and run.progress == 1.0
-    assert run.series.get().points == 30 == MetricPoint.objects.filter(series__run=run).count()
+    assert run.series.get().points == 30 == point_count(run)
     assert sorted(run.artifacts.values_list("name", flat=True)) == ["figure.html", "probe.txt"]
     assert run.device_name.startswith("cpu") and run.versions["numpy"] and run.attempts == 1
     assert run.queue_wait_s is not None and run.timings["wall_s"] > 0
@@ -37,7 +38,7 @@ def test_a_method_that_raises_fails_the_run_with_its_traceback_and_keeps_its_poi
     assert run_once(run.pk) == "failed"
     run.refresh_from_db()
     assert "probe failure at step 5" in run.error and run.status == "failed"
-    assert MetricPoint.objects.filter(series__run=run).count() == 5
+    assert point_count(run) == 5
 
 
 def test_a_second_delivery_of_a_finished_run_does_nothing(catalog):
@@ -59,7 +60,7 @@ def test_cancel_while_running_stops_at_the_next_point_and_keeps_the_points(catal
     threading.Timer(0.8, lambda: lifecycle.cancel(Run.objects.get(pk=run.pk))).start()
     assert run_once(run.pk) == "cancelled"
     run.refresh_from_db()
-    kept = MetricPoint.objects.filter(series__run=run).count()
+    kept = point_count(run)
     assert run.status == "cancelled" and 5 < kept < 400
 
 
