@@ -107,7 +107,7 @@ def ingest_figure(method, repeats: int = 3, per_series: int = 100_000, sqlite_pe
             from_samples("PostgreSQL, points/s", pg, "points/s", target=Target(">=", 200_000)),
             from_samples("PostgreSQL, the 1e6-point run of figure 4", [big_rate], "points/s",
                          target=Target(">=", 200_000)),
-            from_samples("SQLite (bulk_create), points/s", sqlite["rates"], "points/s"),
+            from_samples("SQLite, points/s", sqlite["rates"], "points/s"),
         ],
         "notes": [
             f"PointWriter.write (the worker's writer: one transaction per flush, owner check, series upsert, "
