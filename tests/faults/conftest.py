@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from tests.worker_process import wait_for  # noqa: F401  (re-exported to the fault tests)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -54,15 +56,6 @@ def own_redis():
     yield server
     server.kill()
 
-
-def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def queued_run(method, **config):

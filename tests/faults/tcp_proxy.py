@@ -5,7 +5,9 @@
 - pass: bytes flow both ways;
 - latency: each chunk is delayed by `delay_s`;
 - reset: every open connection is closed with RST and new ones are refused the same way;
-- blackhole: connections stay open but nothing is forwarded (the peer hangs until its timeout).
+- blackhole: connections stay open but nothing moves, as when packets are dropped on the way:
+  the bytes wait in the kernel's buffers (TCP would retransmit them) and flow again once the
+  blackhole ends; a peer waiting for a reply hangs until its own timeout or the end.
 """
 from __future__ import annotations
 
@@ -79,13 +81,14 @@ class FaultProxy:
         peers = {client: upstream, upstream: client}
         try:
             while not self._stop.is_set():
+                if self.mode == "blackhole":
+                    time.sleep(0.05)
+                    continue
                 ready, _, _ = select.select(list(peers), [], [], 0.2)
                 for sock in ready:
                     data = sock.recv(65536)
                     if not data:
                         return
-                    if self.mode == "blackhole":
-                        continue
                     if self.mode == "latency":
                         time.sleep(self.delay_s)
                     peers[sock].sendall(data)

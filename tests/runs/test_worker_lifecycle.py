@@ -11,19 +11,10 @@ import pytest
 
 from apps.runs.models import Run
 from apps.runs.points import point_count
-from tests.worker_process import WorkerProcess
+from tests.worker_process import WorkerProcess, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def status_of(run_id: int) -> str:
