@@ -62,3 +62,28 @@ def short_lease(settings):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def purge():
+    from apps.celery import app
+
+    app.control.purge()
+    yield
+    app.control.purge()
+
+
+@pytest.fixture
+def workers(transactional_db, purge, short_lease):
+    """Start real workers with short leases; all are stopped after the test."""
+    started = []
+
+    def start(name: str, **env) -> WorkerProcess:
+        process = WorkerProcess(name=name, env={**short_lease, **env})
+        process.start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()

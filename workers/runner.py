@@ -15,7 +15,7 @@ from apps.runs.figures import write_figure_html
 from apps.runs.models import RunStatus
 from apps.runs.store import FencedOut, PointWriter, register_artifacts, run_artifact_dir
 from workers.methods.context import RunCancelled, RunContext
-from workers.methods.execute import execute
+from workers.methods.execute import device_name, execute
 from workers.methods.registry import get_method
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
     except RunCancelled:
         return _stopped(run, token, ctx)
     except SoftTimeLimitExceeded:
-        return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
+        return _end(run, token, ctx, RunStatus.FAILED, error=soft_limit_message())
     except FencedOut:
         return "skipped"
     except (OperationalError, InterfaceError) as exc:
@@ -150,7 +150,7 @@ def _stopped(run, token, ctx: DbContext) -> str:
     if reason == "lost":
         return "skipped"
     if reason == "time limit":
-        return _end(run, token, ctx, RunStatus.FAILED, error=f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s")
+        return _end(run, token, ctx, RunStatus.FAILED, error=soft_limit_message())
     if reason == "shutdown":
         ctx.close()
         released = lifecycle.release(run.pk, token, "re-queued: its worker shut down mid-run")
@@ -167,7 +167,8 @@ def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
             return "skipped"
         except Exception:
             fields["error"] = fields.get("error", "") + "\n(points after the last flush could not be saved)"
-    fields.setdefault("device_name", _device_label(ctx.device))
+    if "device_name" not in fields:  # a succeeded run brings the name from its record
+        fields["device_name"] = device_name(ctx.device)
     try:
         write_figure_html(run, run_artifact_dir(run.pk))
     except Exception:
@@ -176,10 +177,8 @@ def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
     return status if lifecycle.finish(run.pk, token, status, **fields) else "skipped"
 
 
-def _device_label(device: str) -> str:
-    from workers.methods.execute import device_name
-
-    return device_name(device)
+def soft_limit_message() -> str:
+    return f"time limit: stopped after {settings.RUN_SOFT_TIME_LIMIT_S} s"
 
 
 def limit_threads(threads: int) -> None:

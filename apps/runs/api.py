@@ -19,7 +19,9 @@ from .artifacts import artifact_file, zip_response
 from .curves import run_curves
 from .models import WorkerHeartbeat
 from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
-from .views import contains_nul, run_metrics_csv
+from apps.middleware import contains_nul
+
+from .views import run_metrics_csv
 
 router = Router(tags=["runs"])
 RUN_FIELDS = ("method", "preset", "config", "seed", "queue", "label", "private", "force")

@@ -26,21 +26,6 @@ from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExc
 WORKER_ONLINE_S = 30
 
 
-def contains_nul(value) -> bool:
-    """PostgreSQL text and jsonb cannot hold NUL characters: such input is refused up front."""
-    stack = [value]  # no recursion: JSON may nest as deep as the parser allows
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str) and "\x00" in item:
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _int(value, default: int) -> int:
     try:
         return int(value)
@@ -57,11 +42,8 @@ def queue_run(request, slug: str):
         overrides, problems = parse_config(method, request.POST)
     except (RecursionError, ValueError):  # JSON nested too deeply, or an integer of over 4300 digits
         overrides, problems = {}, {"config": "a setting is not valid JSON"}
-    problems.update({k: "must not contain NUL characters" for k, v in overrides.items() if contains_nul(v)})
     form = ConfigForm.for_method(method, preset or "smoke", overrides)
     form.label = request.POST.get("label", "")[:200]
-    if contains_nul(form.label):
-        problems["label"] = "must not contain NUL characters"
     seed_raw = request.POST.get("seed", "0") or "0"
     try:
         seed = int(seed_raw)

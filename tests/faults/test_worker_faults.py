@@ -19,30 +19,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.faults]
 
 
 
-@pytest.fixture
-def purge():
-    from apps.celery import app
-
-    app.control.purge()
-    yield
-    app.control.purge()
-
-
-@pytest.fixture
-def workers(purge, short_lease):
-    started = []
-
-    def start(name: str, **env) -> WorkerProcess:
-        process = WorkerProcess(name=name, env={**short_lease, **env})
-        process.start()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.stop()
-
-
 def test_f1_a_killed_pool_child_is_run_again_at_most_once(catalog, workers):
     worker = workers("f1")
     run = queued_run(catalog, steps=60, sleep_s=0.05)

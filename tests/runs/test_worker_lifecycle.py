@@ -11,7 +11,7 @@ import pytest
 
 from apps.runs.models import Run
 from apps.runs.points import point_count
-from tests.worker_process import WorkerProcess, wait_for
+from tests.worker_process import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,47 +50,29 @@ def test_cancel_while_running_on_a_worker_keeps_the_points_so_far(alice_client, 
     assert 0 < kept < 2000
 
 
-def test_a_killed_pool_child_is_rerun_once_and_succeeds(alice_client, catalog, transactional_db, short_lease):
-    client = alice_client
-    from apps.celery import app
-
-    app.control.purge()
-    process = WorkerProcess(name="killchild", env=short_lease)
-    process.start()
-    try:
-        client.post("/methods/lab-probe/runs", {"preset": "full", "seed": "0", "steps": "60", "sleep_s": "0.05"})
-        run_id = Run.objects.get().pk
-        wait_for(lambda: status_of(run_id) == "running", 60, "the run to start")
-        child = Run.objects.get(pk=run_id).worker_pid
-        os.kill(child, signal.SIGKILL)
-        started = time.monotonic()
-        wait_for(lambda: status_of(run_id) == "succeeded", 90, "the second attempt to succeed", every=0.2)
-        run = Run.objects.get(pk=run_id)
-        assert run.attempts == 2 and run.worker_pid != child
-        assert point_count(run) == 60  # no duplicated points
-        print(f"recovered from a killed child in {time.monotonic() - started:.1f} s")
-    finally:
-        process.stop()
-        app.control.purge()
+def test_a_killed_pool_child_is_rerun_once_and_succeeds(alice_client, catalog, workers):
+    workers("killchild")
+    alice_client.post("/methods/lab-probe/runs", {"preset": "full", "seed": "0", "steps": "60", "sleep_s": "0.05"})
+    run_id = Run.objects.get().pk
+    wait_for(lambda: status_of(run_id) == "running", 60, "the run to start")
+    child = Run.objects.get(pk=run_id).worker_pid
+    os.kill(child, signal.SIGKILL)
+    started = time.monotonic()
+    wait_for(lambda: status_of(run_id) == "succeeded", 90, "the second attempt to succeed", every=0.2)
+    run = Run.objects.get(pk=run_id)
+    assert run.attempts == 2 and run.worker_pid != child
+    assert point_count(run) == 60  # no duplicated points
+    print(f"recovered from a killed child in {time.monotonic() - started:.1f} s")
 
 
-def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap(alice_client, catalog, transactional_db, short_lease):
-    client = alice_client
-    from apps.celery import app
-
-    app.control.purge()
-    process = WorkerProcess(name="crashy", env=short_lease)
-    process.start()
-    try:
-        client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "fail": "exit", "fail_at_step": "2"})
-        run_id = Run.objects.get().pk
-        wait_for(lambda: status_of(run_id) == "failed", 90, "the run to fail", every=0.2)
-        run = Run.objects.get(pk=run_id)
-        assert run.attempts == run.max_attempts == 2
-        assert "attempts" in run.error
-    finally:
-        process.stop()
-        app.control.purge()
+def test_a_method_that_kills_its_process_every_time_fails_after_the_attempts_cap(alice_client, catalog, workers):
+    workers("crashy")
+    alice_client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "fail": "exit", "fail_at_step": "2"})
+    run_id = Run.objects.get().pk
+    wait_for(lambda: status_of(run_id) == "failed", 90, "the run to fail", every=0.2)
+    run = Run.objects.get(pk=run_id)
+    assert run.attempts == run.max_attempts == 2
+    assert "attempts" in run.error
 
 
 def test_the_sinkhorn_exemplar_smoke_preset_reproduces_on_a_real_worker(alice_client, worker):
