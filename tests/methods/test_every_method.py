@@ -106,3 +106,17 @@ def test_a_stop_request_ends_the_run_at_its_next_point(slug, tmp_path):
         method.run(method.build_config("smoke"), ctx)
     logged = sum(info["points"] for info in ctx.series_summary().values())
     assert 3 <= logged <= 3 + 64, "the method must stop soon after the request"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_comparative_claim_fails_with_its_baseline_in_the_methods_place(slug, tmp_path_factory):
+    """Baseline-swap control: the baseline's real numbers from the same run, put in the
+    method's place, must not reproduce a claim of advantage over that baseline."""
+    method = get_method(slug)
+    results = smoke_record(slug, tmp_path_factory)["results"]
+    for claim in method.claims:
+        if claim.baseline_swap is None:
+            continue
+        swapped = claim.baseline_swap(copy.deepcopy(results))
+        verdict = {c["id"]: c["verdict"] for c in judge_claims(method, swapped)}[claim.id]
+        assert verdict != "reproduced", f"{claim.id}: {claim.baseline} in the method's place still reproduces it"

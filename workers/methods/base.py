@@ -69,6 +69,16 @@ class Claim:
     cannot (e.g. a model too small to test a training claim); the verdict is then
     ``inconclusive`` with that reason, and the check is not called."""
 
+    baseline_swap: Callable[[dict], dict] | None = None
+    """For a comparative claim: the results with the named baseline's own numbers from the same
+    run in the method's place. The generic suite requires the check then not to say
+    ``reproduced`` (a claim a competitor also passes tells nothing)."""
+    baseline: str | None = None
+    """The name of the baseline a comparative claim is measured against."""
+    kind: Literal["claim", "control"] = "claim"
+    """``control`` marks a pipeline check (a reference agrees, a solver converges) that is not
+    one of the paper's claims; controls are not counted toward a paper's reproduction."""
+
     def undecidable_reason(self, config: Any) -> str | None:
         return self.decidable(config) if (self.decidable is not None and config is not None) else None
 
