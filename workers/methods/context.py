@@ -67,22 +67,20 @@ class RunContext:
         """Seconds since the run started, not counting time spent inside this context."""
         return time.perf_counter() - self._start - self._overhead
 
-    def log(self, series: str, step: float, value: float) -> None:
-        """Record one curve point; raises RunCancelled if a stop was requested."""
-        entered = time.perf_counter()
-        wall = entered - self._start - self._overhead
-        self._record(series, float(step), wall, float(value))
-        self._maybe_flush_and_poll(entered)
-        self._overhead += time.perf_counter() - entered
-        if self._cancelled:
-            raise RunCancelled()
+    def log(self, series: str, step: float, value: float, *, panel: str | None = None, unit: str | None = None) -> None:
+        """Record one curve point; raises RunCancelled if a stop was requested.
 
-    def log_point(self, step: float, values: dict[str, float]) -> None:
-        """Several series at the same step (e.g. the method and its baseline)."""
+        ``panel`` names the chart the series is drawn in (e.g. "error", "iterations", "step
+        size", "loss") and ``unit`` its unit; the first point that names them sets them."""
+        self.log_point(step, {series: value}, panel=panel, unit=unit)
+
+    def log_point(self, step: float, values: dict[str, float], *, panel: str | None = None,
+                  unit: str | None = None) -> None:
+        """Several series at the same step (e.g. the method and its baseline), in one panel."""
         entered = time.perf_counter()
         wall = entered - self._start - self._overhead
         for series, value in values.items():
-            self._record(series, float(step), wall, float(value))
+            self._record(series, float(step), wall, float(value), panel, unit)
         self._maybe_flush_and_poll(entered)
         self._overhead += time.perf_counter() - entered
         if self._cancelled:
@@ -130,10 +128,17 @@ class RunContext:
         return self._overhead
 
     # ---- internals --------------------------------------------------------------
-    def _record(self, series: str, step: float, wall: float, value: float) -> None:
+    def _record(self, series: str, step: float, wall: float, value: float,
+                panel: str | None = None, unit: str | None = None) -> None:
         series = str(series)[:SERIES_NAME_MAX]
         self._buffer.append((series, step, wall, value))
-        info = self._series.setdefault(series, {"points": 0, "last_step": None, "last_value": None})
+        info = self._series.setdefault(
+            series, {"points": 0, "last_step": None, "last_value": None, "panel": None, "unit": None}
+        )
+        if panel and not info["panel"]:
+            info["panel"] = str(panel)[:60]
+        if unit and not info["unit"]:
+            info["unit"] = str(unit)[:30]
         info["points"] += 1
         info["last_step"] = step
         info["last_value"] = value if math.isfinite(value) else None
