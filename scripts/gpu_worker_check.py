@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apps.settings")
 
 
-def main(slug: str, preset: str, timeout_s: float = 240.0) -> int:
+def main(slug: str, preset: str, timeout_s: float = 150.0) -> int:
     import django
 
     django.setup()
@@ -42,6 +42,9 @@ def main(slug: str, preset: str, timeout_s: float = 240.0) -> int:
         while time.perf_counter() - started < timeout_s:
             run.refresh_from_db()
             if run.status in ("succeeded", "failed", "cancelled"):
+                break
+            if worker.poll() is not None:
+                print(f"gpu worker: the worker exited with status {worker.returncode} before the run ended")
                 break
             time.sleep(0.5)
         points = sum(s.points for s in Series.objects.filter(run=run))
