@@ -121,6 +121,17 @@ def _finish_locked(run: Run, status: str, **fields) -> None:
     run.save()
 
 
+def fail_running(run_id: int, reason: str) -> bool:
+    """Fail a run that is still running whatever its attempt (its process was killed from
+    outside, e.g. by the hard time limit); False if it had already ended."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).first()
+        if run is None:
+            return False
+        _finish_locked(run, RunStatus.FAILED, error=reason)
+        return True
+
+
 def release(run_id: int, token, message: str) -> bool:
     """Hand a running attempt back to the queue (worker shutting down)."""
     return bool(
