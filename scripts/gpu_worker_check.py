@@ -28,7 +28,7 @@ def main(slug: str, preset: str, timeout_s: float = 150.0) -> int:
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("sync_catalog", verbosity=0)
-    from apps.runs.models import Run, Series
+    from apps.runs.models import Series
     from apps.runs.queueing import RunRequest, submit
 
     worker = subprocess.Popen(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
-from apps.runs.access import visible_runs
+from apps.runs.access import visible_runs_listed
 from apps.runs.forms import ConfigForm
 from apps.runs.models import Run
 
@@ -53,7 +53,7 @@ def paper_detail(request, number: int):
     paper = get_object_or_404(Paper, number=number)
     methods = list(paper.methods.filter(available=True))
     forms = {m.slug: ConfigForm.for_method(m) for m in methods}
-    runs = visible_runs(request.user).filter(method__paper=paper)[:50]
+    runs = visible_runs_listed(request.user).filter(method__paper=paper)[:50]
     status = PaperStatus(paper_statuses()[paper.pk])
     return render(
         request,

@@ -9,10 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse
 
+from workers.methods.context import ARTIFACT_NAME
+
 from .figures import FIGURE_NAME, PLOTLY_JS, PLOTLY_JS_NAME
 from .models import Artifact, Run
 from .store import run_artifact_dir
-from workers.methods.context import ARTIFACT_NAME
 
 
 def artifact_file(run: Run, name: str) -> Path | None:

@@ -14,7 +14,6 @@ from .models import Artifact, MetricChunk, Run, RunStatus, Series
 from .points import chunk_for
 
 
-
 class FencedOut(Exception):
     """This attempt no longer owns the run (it was reaped, re-queued or finished elsewhere)."""
 
