@@ -5,15 +5,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from .models import Method, Paper
-from .views import paper_statuses
 
 router = Router(tags=["catalog"])
 
 
-def paper_json(paper: Paper, status: str) -> dict:
+def paper_json(paper: Paper) -> dict:
     return {
         "number": paper.number, "slug": paper.slug, "title": paper.title, "abstract": paper.abstract,
-        "arxiv_id": paper.arxiv_id, "code_url": paper.code_url, "topics": paper.topics, "status": status,
+        "arxiv_id": paper.arxiv_id, "code_url": paper.code_url, "topics": paper.topics, "status": paper.status,
+        "claim_badges": paper.claim_badges,
         "methods": [m.slug for m in paper.methods.all() if m.available],
     }
 
@@ -28,14 +28,13 @@ def method_json(method: Method) -> dict:
 
 @router.get("/papers", summary="All papers with their status")
 def list_papers(request):
-    statuses = paper_statuses()
-    return [paper_json(p, statuses[p.pk]) for p in Paper.objects.prefetch_related("methods")]
+    return [paper_json(p) for p in Paper.objects.prefetch_related("methods")]
 
 
 @router.get("/papers/{number}", summary="One paper")
 def get_paper(request, number: int):
     paper = get_object_or_404(Paper.objects.prefetch_related("methods"), number=number)
-    return paper_json(paper, paper_statuses()[paper.pk])
+    return paper_json(paper)
 
 
 @router.get("/methods", summary="All runnable methods")

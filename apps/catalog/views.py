@@ -6,23 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.runs.access import visible_runs_listed
 from apps.runs.forms import ConfigForm
-from apps.runs.models import Run
 
 from .models import Paper, PaperStatus
-
-
-def paper_statuses() -> dict[int, str]:
-    runnable = set(Paper.objects.filter(methods__available=True).values_list("pk", flat=True))
-    reproduced = set(Run.objects.filter(all_reproduced=True).values_list("method__paper_id", flat=True))
-    statuses = {}
-    for pk in Paper.objects.values_list("pk", flat=True):
-        if pk in reproduced:
-            statuses[pk] = PaperStatus.REPRODUCED
-        elif pk in runnable:
-            statuses[pk] = PaperStatus.RUNNABLE
-        else:
-            statuses[pk] = PaperStatus.NOT_RUNNABLE
-    return statuses
 
 
 def catalog(request):
@@ -32,10 +17,9 @@ def catalog(request):
     papers = Paper.objects.prefetch_related("methods")
     for word in query.split():
         papers = papers.filter(Q(title__icontains=word) | Q(abstract__icontains=word))
-    statuses = paper_statuses()
-    rows = [p for p in papers if (not topic or topic in p.topics) and (not status or statuses[p.pk] == status)]
-    for paper in rows:
-        paper.status = PaperStatus(statuses[paper.pk])
+    if status:
+        papers = papers.filter(status=status)
+    rows = [p for p in papers if not topic or topic in p.topics]
     topics = sorted({t for topics in Paper.objects.values_list("topics", flat=True) for t in topics}, key=str.lower)
     context = {
         "papers": rows,
@@ -52,9 +36,12 @@ def catalog(request):
 def paper_detail(request, number: int):
     paper = get_object_or_404(Paper, number=number)
     methods = list(paper.methods.filter(available=True))
+    for method in methods:  # each claim with its best seed group's k of N (see apps.catalog.status)
+        for claim in method.claims:
+            claim["badge"] = paper.claim_badges.get(f"{method.slug}/{claim['id']}")
     forms = {m.slug: ConfigForm.for_method(m) for m in methods}
     runs = visible_runs_listed(request.user).filter(method__paper=paper)[:50]
-    status = PaperStatus(paper_statuses()[paper.pk])
+    status = PaperStatus(paper.status)
     return render(
         request,
         "catalog/paper.html",

@@ -112,6 +112,11 @@ def finish(run_id: int, token, status: str, **fields) -> bool:
 
 
 def _finish_locked(run: Run, status: str, **fields) -> None:
+    if status == RunStatus.SUCCEEDED:
+        from apps.catalog.status import refresh_status
+
+        paper_id = run.method.paper_id
+        transaction.on_commit(lambda: refresh_status(paper_id))
     run.status = status
     run.finished_at = timezone.now()
     if status == RunStatus.SUCCEEDED:
