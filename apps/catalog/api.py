@@ -4,7 +4,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
+from .history import claim_history
 from .models import Method, Paper
+from .status import totals
 
 router = Router(tags=["catalog"])
 
@@ -40,6 +42,22 @@ def get_paper(request, number: int):
 @router.get("/methods", summary="All runnable methods")
 def list_methods(request):
     return [method_json(m) for m in Method.objects.filter(available=True).select_related("paper")]
+
+
+@router.get("/methods/{slug}/claims/history", summary="Each claim's verdicts over time, by commit and device")
+def get_claim_history(request, slug: str):
+    method = get_object_or_404(Method, slug=slug)
+    return {"method": slug, "claims": claim_history(method)}
+
+
+@router.get("/scoreboard", summary="Runnable papers, claims reproduced, and each paper's row")
+def scoreboard(request):
+    papers = list(Paper.objects.all())
+    return {
+        "totals": totals(papers),
+        "papers": [{"number": p.number, "slug": p.slug, "title": p.title, "topics": p.topics, "status": p.status,
+                    **p.scoreboard} for p in papers],
+    }
 
 
 @router.get("/methods/{slug}", summary="One method: config schema, presets, claims, deviations")

@@ -23,6 +23,8 @@ class Paper(models.Model):
                               help_text="Kept by apps.catalog.status when a run finishes.")
     claim_badges = models.JSONField(default=dict, blank=True,
                                     help_text="Per method/claim: best public seed group on a deciding preset.")
+    scoreboard = models.JSONField(default=dict, blank=True,
+                                  help_text="Verdict counts of the latest public runs, last run, changed claims.")
 
     class Meta:
         ordering = ["number"]

@@ -75,13 +75,55 @@ def compute_status(paper: Paper) -> tuple[str, dict]:
     return (PaperStatus.SMOKE_REPRODUCED if one_run else PaperStatus.RUNNABLE), badges
 
 
+def scoreboard_of(paper: Paper) -> dict:
+    """The paper's row of the scoreboard: verdict counts of each method's latest public run
+    (controls not counted), that run, and the claims whose verdict changed between commits."""
+    from apps.runs.models import Run, RunStatus
+
+    from .history import claim_rows, verdict_changed
+
+    counts = {"reproduced": 0, "not_reproduced": 0, "inconclusive": 0}
+    latest, changed, claims_total = None, [], 0
+    for method in paper.methods.all():
+        if not method.available:
+            continue
+        controls = {c["id"] for c in method.claims if c.get("kind") == "control"}
+        claims_total += len(method.claims) - len(controls)
+        run = (Run.objects.filter(method=method, private=False, status=RunStatus.SUCCEEDED)
+               .order_by("-finished_at").only("pk", "finished_at", "device_name", "preset", "claims").first())
+        if run is not None:
+            for claim in run.claims or []:
+                if claim["id"] not in controls and claim.get("verdict") in counts:
+                    counts[claim["verdict"]] += 1
+            if latest is None or run.finished_at > latest.finished_at:
+                latest = run
+        rows = claim_rows(method)
+        changed += [f"{method.slug}/{cid}" for cid, mine in rows.items() if verdict_changed(mine)]
+    last = None if latest is None else {
+        "run": latest.pk, "finished_at": latest.finished_at.isoformat() if latest.finished_at else None,
+        "device": latest.device_name, "preset": latest.preset,
+    }
+    return {**counts, "claims": claims_total, "last_run": last, "changed": changed}
+
+
 def refresh_status(paper_id: int) -> str:
-    """Recompute one paper's status and badges and store them on the row."""
+    """Recompute one paper's status, badges and scoreboard row and store them on the row."""
     with transaction.atomic():
         paper = Paper.objects.select_for_update().prefetch_related("methods").get(pk=paper_id)
         status, badges = compute_status(paper)
-        Paper.objects.filter(pk=paper_id).update(status=status, claim_badges=badges)
+        Paper.objects.filter(pk=paper_id).update(status=status, claim_badges=badges, scoreboard=scoreboard_of(paper))
     return status
+
+
+def totals(papers) -> dict:
+    """Header line of the catalog: runnable papers and claims reproduced, over all papers."""
+    papers = list(papers)
+    runnable = sum(p.status != PaperStatus.NOT_RUNNABLE for p in papers)
+    claims = sum(p.scoreboard.get("claims", 0) for p in papers)
+    reproduced = sum(p.scoreboard.get("reproduced", 0) for p in papers)
+    return {"papers": len(papers), "runnable": runnable, "claims": claims, "claims_reproduced": reproduced,
+            "papers_reproduced": sum(p.status == PaperStatus.REPRODUCED for p in papers),
+            "verdict_changed": sum(bool(p.scoreboard.get("changed")) for p in papers)}
 
 
 def refresh_all() -> None:
