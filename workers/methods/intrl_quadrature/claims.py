@@ -165,6 +165,8 @@ CLAIMS = (
         "and at least 10x smaller at the largest N (ours).",
         check=check_bq_beats_trapezoid,
         weaken=weaken_bq_advantage,
+        baseline_swap=weaken_bq_advantage,
+        baseline="trapezoid",
     ),
     Claim(
         id="error-proportional-to-quadrature-error",
