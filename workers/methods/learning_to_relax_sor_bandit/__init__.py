@@ -19,6 +19,7 @@ from .experiment import make_solver, omega_grid, run_setting
 from .instances import SETTING_LABEL, SETTINGS_OF_CHOICE
 from .report import log_setting, save_problem, summarise
 
+
 class SorBanditConfig(MethodConfig):
     instances: int = Field(
         300, ge=20, le=20_000, description="T: linear systems per sequence, i.e. rounds of each bandit (paper: 5000)."

@@ -129,7 +129,7 @@ def cluster_converging(converging: list[dict], config: PCFBlindDeltaConfig, ctx)
     constants = [r["constant"] for r in converging]
     score, count = purity(labels, constants)
     baseline = random_purity(labels, constants, ctx.rng("shuffles"), config.shuffles)
-    in_clusters = {c for c, l in zip(constants, labels) if c is not None and l >= 0}
+    in_clusters = {c for c, label in zip(constants, labels) if c is not None and label >= 0}
     summary = {
         "clusters": int(labels.max() + 1) if len(labels) else 0,
         "noise": int((labels == -1).sum()),
