@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from workers.methods.context import RunContext
 from workers.methods.execute import execute
@@ -12,6 +13,7 @@ _SMOKE_RECORDS: dict[str, dict] = {}
 
 def smoke_record(slug: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     if slug not in _SMOKE_RECORDS:
+        torch.set_num_threads(1)  # as the lab runs smoke presets: one core
         method = get_method(slug)
         out = tmp_path_factory.mktemp(slug)
         ctx = RunContext(seed=0, device="cpu", artifact_dir=out)
