@@ -19,6 +19,8 @@ REGISTRY: dict[str, str] = {
     "vr-halpern": "workers.methods.vr_halpern",
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
+    "local-reg-neural-de": "workers.methods.local_reg_neural_de",
+    "solver-heuristic-reg-node": "workers.methods.solver_heuristic_reg_node",
 
 }
 
