@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "neural-compilation-gnn": "workers.methods.neural_compilation_gnn",
+    "npg-igt-harpg": "workers.methods.npg_igt_harpg",
 
 }
 
