@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "neural-compilation-gnn": "workers.methods.neural_compilation_gnn",
     "npg-igt-harpg": "workers.methods.npg_igt_harpg",
+    "lfa-explanations": "workers.methods.lfa_explanations",
 
 }
 
