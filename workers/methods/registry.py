@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "neural-compilation-gnn": "workers.methods.neural_compilation_gnn",
     "npg-igt-harpg": "workers.methods.npg_igt_harpg",
     "lfa-explanations": "workers.methods.lfa_explanations",
+    "ep-jacobian-homeostasis": "workers.methods.ep_jacobian_homeostasis",
 
 }
 
