@@ -6,7 +6,15 @@ import pytest
 import torch
 
 from workers.methods.ep_jacobian_homeostasis.network import (
-    EqNet, ep_gradient, estimated_du_dbeta, exact_du_dbeta, exact_gradient, flat, homeostasis_loss, rho, rho_prime,
+    EqNet,
+    ep_gradient,
+    estimated_du_dbeta,
+    exact_du_dbeta,
+    exact_gradient,
+    flat,
+    homeostasis_loss,
+    rho,
+    rho_prime,
 )
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])

@@ -9,7 +9,12 @@ import torch
 from workers.methods.neural_compilation_gnn.dfs import compiled_dfs
 from workers.methods.neural_compilation_gnn.experiment import network_input
 from workers.methods.neural_compilation_gnn.processor import (
-    MaxMPNN, compile_bellman_ford, compile_bfs, initial_state, reference_trace, rollout,
+    MaxMPNN,
+    compile_bellman_ford,
+    compile_bfs,
+    initial_state,
+    reference_trace,
+    rollout,
 )
 from workers.methods.shared.graphs import edge_tensors, erdos_renyi, to_networkx
 

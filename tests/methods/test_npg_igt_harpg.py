@@ -6,7 +6,12 @@ import numpy as np
 import torch
 
 from workers.methods.npg_igt_harpg.algorithms import ALGORITHMS, make
-from workers.methods.shared.mdp import exact_policy_gradient, garnet, hessian_correction, sample
+from workers.methods.shared.mdp import (
+    exact_policy_gradient,
+    garnet,
+    hessian_correction,
+    sample,
+)
 
 
 def test_the_hessian_correction_is_unbiased_for_the_gradient_difference():

@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from workers.methods.shared.graphs import batch_graphs, edge_tensors, erdos_renyi, max_aggregate, to_networkx
+from workers.methods.shared.graphs import (
+    batch_graphs,
+    edge_tensors,
+    erdos_renyi,
+    max_aggregate,
+    to_networkx,
+)
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
@@ -38,5 +44,5 @@ def test_a_batch_is_the_disjoint_union_with_offsets():
     union, offsets = batch_graphs(graphs)
     assert union.n == 16 and offsets.tolist() == [0, 4, 11]
     assert union.src.size == sum(g.src.size for g in graphs)
-    src, dst, w = edge_tensors(union.with_self_loops(), "cpu", torch.float64)
+    src, _, w = edge_tensors(union.with_self_loops(), "cpu", torch.float64)
     assert src.numel() == union.src.size + 16 and float(w[-1]) == 0.0

@@ -6,7 +6,14 @@ import pytest
 import torch
 
 from workers.methods.shared.mdp import (
-    expected_return, exact_policy_gradient, garnet, gpomdp, hessian_correction, optimal_return, sample, surrogate,
+    exact_policy_gradient,
+    expected_return,
+    garnet,
+    gpomdp,
+    hessian_correction,
+    optimal_return,
+    sample,
+    surrogate,
 )
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])

@@ -11,7 +11,12 @@ from sklearn.datasets import load_digits
 from ..context import RunContext
 from ..shared.weights import save_weights
 from .network import (
-    EqNet, ep_gradient, exact_gradient, flat, homeostasis_loss, jacobian_symmetry,
+    EqNet,
+    ep_gradient,
+    exact_gradient,
+    flat,
+    homeostasis_loss,
+    jacobian_symmetry,
 )
 
 SYMMETRIC, ASYMMETRIC, HOMEOSTATIC, EXACT = "EP symmetric", "EP asymmetric", "EP asymmetric + homeostasis", "exact gradient asymmetric"

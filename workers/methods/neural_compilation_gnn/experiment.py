@@ -8,10 +8,23 @@ import numpy as np
 import torch
 
 from ..context import RunContext
-from ..shared.graphs import EdgeGraph, batch_graphs, edge_tensors, erdos_renyi, to_networkx
+from ..shared.graphs import (
+    EdgeGraph,
+    batch_graphs,
+    edge_tensors,
+    erdos_renyi,
+    to_networkx,
+)
 from ..shared.weights import save_weights
 from .dfs import compiled_dfs
-from .processor import COMPILERS, STATE_DIMS, MaxMPNN, initial_state, reference_trace, rollout
+from .processor import (
+    COMPILERS,
+    STATE_DIMS,
+    MaxMPNN,
+    initial_state,
+    reference_trace,
+    rollout,
+)
 
 ALGORITHMS = {"bfs": "BFS", "bf": "Bellman-Ford"}
 DISTANCE_RTOL = 0.02  # a learned distance counts as right within 2% (relative, floor 1 unit of distance)

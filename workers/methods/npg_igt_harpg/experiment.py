@@ -4,8 +4,6 @@ after every iteration; trajectories to reach each target fraction of the initial
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 

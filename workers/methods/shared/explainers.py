@@ -18,8 +18,8 @@ the neighbourhood and the loss:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 

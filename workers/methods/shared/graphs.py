@@ -20,7 +20,7 @@ class EdgeGraph:
     dst: np.ndarray
     weight: np.ndarray  # float64
 
-    def with_self_loops(self, weight: float = 0.0) -> "EdgeGraph":
+    def with_self_loops(self, weight: float = 0.0) -> EdgeGraph:
         """The same graph plus an edge v -> v of the given weight at every node."""
         nodes = np.arange(self.n)
         return EdgeGraph(
