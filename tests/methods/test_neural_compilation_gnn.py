@@ -8,6 +8,7 @@ import torch
 
 from workers.methods.neural_compilation_gnn.dfs import compiled_dfs
 from workers.methods.neural_compilation_gnn.experiment import network_input
+from workers.methods.neural_compilation_gnn.learned_dfs import dfs_steps, segment_log_softmax
 from workers.methods.neural_compilation_gnn.processor import (
     MaxMPNN,
     compile_bellman_ford,
@@ -64,3 +65,14 @@ def test_the_numpy_reference_trace_ends_at_networkx_distances():
 def test_compiled_dfs_visits_nodes_in_networkx_preorder():
     for graph in graphs(40, seed=3):
         assert compiled_dfs(graph, 0) == list(nx.dfs_preorder_nodes(to_networkx(graph), 0))
+
+
+def test_the_learned_dfs_traces_follow_networkx_preorder_and_its_softmax_is_per_graph():
+    for graph in graphs(20, seed=4):
+        features, targets, order = dfs_steps(graph)
+        assert order == list(nx.dfs_preorder_nodes(to_networkx(graph), 0))
+        assert len(features) == len(targets) == 2 * (len(order) - 1)
+    logits = torch.tensor([0.3, -1.0, 2.0, 0.5, 0.1], dtype=torch.float64)
+    segment = torch.tensor([0, 0, 1, 1, 1])
+    expected = torch.cat([torch.log_softmax(logits[:2], 0), torch.log_softmax(logits[2:], 0)])
+    torch.testing.assert_close(segment_log_softmax(logits, segment, 2), expected)

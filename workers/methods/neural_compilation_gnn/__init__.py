@@ -44,7 +44,10 @@ DEVIATIONS = (
     "two-layer ReLU message and update MLPs are set by hand (BFS: 2 units; Bellman-Ford: 6 units, exact while every "
     "distance is below 5,000 and up to float64 rounding, checked at 1e-9).",
     "Compiled DFS is a fixed-weight network of ReLU gates, max over neighbours and a global max readout (one push or "
-    "pop per layer, 2n layers); DFS is not trained: the learned-DFS comparison of the paper is not reproduced.",
+    "pop per layer, 2n layers). Learned DFS is a separate pointer GNN (max-aggregated messages plus a per-graph max "
+    "readout) that names the next top of the stack, the stack bookkeeping (visited bits, depths) done outside the "
+    "network; it is scored by the share of preorder positions it gets right, which is not the same measure as BFS's "
+    "reachability bits or Bellman-Ford's 2% distances, so DFS and Bellman-Ford are not ranked against each other.",
     "Graphs are Erdős–Rényi with mean degree 3 from source node 0; training n in [8, 16] with weights U(0, 1), larger "
     "test graphs with weights U(0, 10), as in the reproduction note; no CLRS data.",
     "The learned processor is the compiled architecture (same widths) from random init, trained by Adam on the "

@@ -47,4 +47,15 @@ CLAIMS = (
     ),
 )
 
+CLAIMS = (*CLAIMS, fewer(
+    "learned-dfs-fails-ood",
+    "DFS, a sequential algorithm, is not learned effectively: trained from traces it loses the larger graphs, where learned BFS does not.",
+    "abstract (hypothesis: inductive learning works best for parallel algorithms in NC); Sec. 5",
+    metric="ood_accuracy", method="learned BFS", baseline="learned DFS", at_least=SEPARATION, higher_is_better=True,
+    how_checked=(
+        "Share of nodes right on the largest graphs: learned BFS's reachability bits vs learned DFS's preorder positions "
+        f"(pointer GNN rolled out on its own predictions); BFS's must be at least {SEPARATION.describe()} times DFS's."
+    ),
+))
+
 EXPECTED_ON_SMOKE: dict = {}

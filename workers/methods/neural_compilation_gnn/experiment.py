@@ -17,6 +17,7 @@ from ..shared.graphs import (
 )
 from ..shared.weights import save_weights
 from .dfs import compiled_dfs
+from .learned_dfs import preorder_accuracy, train_pointer
 from .processor import (
     COMPILERS,
     STATE_DIMS,
@@ -187,6 +188,17 @@ def generalisation_outcomes(learned: dict, in_label: str, far_label: str) -> dic
     return out
 
 
+def learned_dfs_accuracy(config, train_graphs, cells, ctx: RunContext) -> dict[str, float]:
+    """Train the pointer GNN on DFS traces; share of preorder positions right per size cell."""
+    model = train_pointer(config, train_graphs, ctx, "learned DFS loss")
+    save_weights(ctx, "learned_dfs.safetensors", model, {"algorithm": "dfs"})
+    out = {}
+    for label, graphs in cells.items():
+        out[label] = preorder_accuracy(model, graphs, ctx.torch_device)
+        ctx.log("learned DFS preorder accuracy", max(g.n for g in graphs), out[label], panel="accuracy")
+    return out
+
+
 def run(config, ctx: RunContext) -> dict:
     rng = ctx.rng("instances")
     train_graphs = draw_graphs(rng, config.train_graphs, (config.train_n_min, config.train_n_max), config.mean_degree, 1.0)
@@ -203,6 +215,7 @@ def run(config, ctx: RunContext) -> dict:
     learned = learned_cells(models, compiled, cells, ctx)
     labels = list(cells)
     far = labels[-1]
+    dfs_accuracy = learned_dfs_accuracy(config, train_graphs, cells, ctx)
     for algorithm, name in ALGORITHMS.items():
         for step, drift in enumerate(learned[algorithm][far]["learned"]["drift_per_step"]):
             ctx.log(f"learned {name} drift from compiled ({far})", step, drift, panel="drift from compiled state")
@@ -210,7 +223,10 @@ def run(config, ctx: RunContext) -> dict:
         "compiled_cells": compiled_cells,
         "learned_bfs_cells": {label: {"learned BFS": cell["learned"], "compiled": cell["compiled"]}
                               for label, cell in learned["bfs"].items()},
-        "outcomes": generalisation_outcomes(learned, labels[0], far),
+        "outcomes": {**generalisation_outcomes(learned, labels[0], far),
+                     "learned DFS": {"id_accuracy": dfs_accuracy[labels[0]], "ood_accuracy": dfs_accuracy[far],
+                                     "ood_drop": dfs_accuracy[labels[0]] - dfs_accuracy[far]}},
+        "learned_dfs_preorder_accuracy": dfs_accuracy,
         "in_distribution": labels[0], "largest": far,
         "device": str(ctx.torch_device),
     }
