@@ -8,7 +8,10 @@ import torch
 
 from workers.methods.neural_compilation_gnn.dfs import compiled_dfs
 from workers.methods.neural_compilation_gnn.experiment import network_input
-from workers.methods.neural_compilation_gnn.learned_dfs import dfs_steps, segment_log_softmax
+from workers.methods.neural_compilation_gnn.learned_dfs import (
+    dfs_steps,
+    segment_log_softmax,
+)
 from workers.methods.neural_compilation_gnn.processor import (
     MaxMPNN,
     compile_bellman_ford,
