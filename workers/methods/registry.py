@@ -21,6 +21,10 @@ REGISTRY: dict[str, str] = {
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "local-reg-neural-de": "workers.methods.local_reg_neural_de",
     "solver-heuristic-reg-node": "workers.methods.solver_heuristic_reg_node",
+    "neural-compilation-gnn": "workers.methods.neural_compilation_gnn",
+    "npg-igt-harpg": "workers.methods.npg_igt_harpg",
+    "lfa-explanations": "workers.methods.lfa_explanations",
+    "ep-jacobian-homeostasis": "workers.methods.ep_jacobian_homeostasis",
 
 }
 
