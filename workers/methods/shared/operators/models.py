@@ -159,3 +159,21 @@ class MLP(nn.Module):
         if tuple(x.shape[1:]) != self.in_shape:
             raise ValueError(f"this MLP takes inputs of shape {self.in_shape}, not {tuple(x.shape[1:])}")
         return self.net(x.flatten(1)).reshape(x.shape[0], *self.out_shape)
+
+
+class Rescaled(nn.Module):
+    """x ↦ model((x - in_shift) / in_scale) · out_scale + out_shift, with scalar (resolution-free)
+    statistics of the training data, so the wrapped model works on unit-size values."""
+
+    def __init__(self, model: nn.Module, in_shift: float, in_scale: float, out_shift: float, out_scale: float):
+        super().__init__()
+        self.model = model
+        self.in_shift, self.in_scale, self.out_shift, self.out_scale = in_shift, in_scale, out_shift, out_scale
+
+    @classmethod
+    def fitted(cls, model: nn.Module, inputs: torch.Tensor, outputs: torch.Tensor, center: bool = True) -> "Rescaled":
+        shift = (lambda t: float(t.mean())) if center else (lambda t: 0.0)
+        return cls(model, shift(inputs), float(inputs.std()), shift(outputs), float(outputs.std()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model((x - self.in_shift) / self.in_scale) * self.out_scale + self.out_shift
