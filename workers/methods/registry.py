@@ -19,6 +19,8 @@ REGISTRY: dict[str, str] = {
     "vr-halpern": "workers.methods.vr_halpern",
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
+    "nns-to-neural-operators": "workers.methods.nns_to_neural_operators",
+    "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
 
 }
 
