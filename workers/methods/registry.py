@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "nns-to-neural-operators": "workers.methods.nns_to_neural_operators",
     "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
+    "cape-channel-attention": "workers.methods.cape_channel_attention",
 
 }
 
