@@ -245,6 +245,15 @@ def test_the_reference_models_keep_the_grid_and_the_mlp_refuses_another_resoluti
 
 
 @needs_cuda
+def test_training_on_cuda_shuffles_with_the_runs_cuda_generator(tmp_path):
+    ctx = RunContext(seed=0, device="cuda", artifact_dir=tmp_path)
+    train = tuple(t.cuda() for t in heat_operator_data(16, 32, 0))
+    record = training.train(tiny_fno().cuda(), train, train, training.TrainSettings(epochs=2, batch_size=8),
+                            generator=ctx.torch_generator("shuffle"))
+    assert record.epochs_run == 2
+
+
+@needs_cuda
 def test_burgers_and_the_fno_agree_on_cpu_and_cuda():
     u0 = torch.tensor(fields.grf(np.random.default_rng(7), 3, 1, 128, modes=10))
     cpu = burgers.burgers(u0, 0.01, [0.2])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..shared.operators.training import make_scheduler, relative_l2, TrainSettings
+from ..shared.operators.training import TrainSettings, make_scheduler, relative_l2, shuffled
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def train_rollouts(solver, trajectories: torch.Tensor, log_p: torch.Tensor, sett
     steps = trajectories.shape[1] - settings.history
     for epoch in range(1, settings.epochs + 1):
         own_steps = curriculum_steps(epoch, settings, steps)
-        order = torch.randperm(len(trajectories), generator=generator).to(trajectories.device)
+        order = shuffled(len(trajectories), generator).to(trajectories.device)
         for start in range(0, len(trajectories), settings.batch_size):
             index = order[start:start + settings.batch_size]
             optimizer.zero_grad(set_to_none=True)

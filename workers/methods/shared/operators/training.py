@@ -84,12 +84,18 @@ def batch_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: str) ->
     return relative_l2(prediction, y).mean()
 
 
+def shuffled(count: int, generator: torch.Generator | None) -> torch.Tensor:
+    """A random permutation drawn on the generator's own device (a run's generator may be CUDA's)."""
+    device = generator.device if generator is not None else "cpu"
+    return torch.randperm(count, generator=generator, device=device)
+
+
 def train(model: nn.Module, train_data: tuple[torch.Tensor, torch.Tensor], test_data: tuple[torch.Tensor, torch.Tensor],
           settings: TrainSettings, *, generator: torch.Generator | None = None, on_epoch: EpochCallback | None = None,
           on_batch: Callable[[], None] | None = None) -> TrainRecord:
     """Train ``model`` in place on the tensors' device; returns the per-epoch errors.
 
-    ``generator`` seeds the shuffling (on the CPU, so a run shuffles alike on every device);
+    ``generator`` seeds the shuffling (drawn on the generator's device);
     ``on_batch()`` runs after each optimizer step (e.g. a cancellation check)."""
     x_train, y_train = train_data
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
@@ -98,7 +104,7 @@ def train(model: nn.Module, train_data: tuple[torch.Tensor, torch.Tensor], test_
     record = TrainRecord()
     model.train()
     for epoch in range(1, settings.epochs + 1):
-        order = torch.randperm(len(x_train), generator=generator).to(x_train.device)
+        order = shuffled(len(x_train), generator).to(x_train.device)
         for start in range(0, len(x_train), settings.batch_size):
             batch = order[start:start + settings.batch_size]
             optimizer.zero_grad(set_to_none=True)
