@@ -71,6 +71,16 @@ def outcome(errors: dict[int, float], n0: int) -> dict:
     return out
 
 
+def save_data(ctx, train, test_sets: dict) -> dict:
+    """The training pairs and every test resolution's pairs; the test sets alone if that is too large."""
+    tests = {f"test_{x}_{n}": t[i].cpu().numpy() for n, t in test_sets.items() for i, x in enumerate("au")}
+    saved = save_dataset(ctx, "dataset.npz", {"train_a": train[0].cpu().numpy(), "train_u": train[1].cpu().numpy(),
+                                              **tests})
+    if not saved["saved"]:
+        saved = {**save_dataset(ctx, "dataset.npz", tests), "without": "training pairs (too large)"}
+    return saved
+
+
 def run(config, ctx) -> dict:
     device, n0 = ctx.torch_device, config.train_resolution
     count = config.n_train + config.n_test
@@ -98,11 +108,7 @@ def run(config, ctx) -> dict:
     for v in VARIANTS:
         outcomes[v]["parameters"] = models.parameter_count(trained["fno" if v == "fno" else "cnn"].model)
 
-    dataset = save_dataset(ctx, "dataset.npz", {
-        "train_a": train[0].cpu().numpy(), "train_u": train[1].cpu().numpy(),
-        **{f"test_a_{n}": t[0].cpu().numpy() for n, t in test_sets.items()},
-        **{f"test_u_{n}": t[1].cpu().numpy() for n, t in test_sets.items()},
-    })
+    dataset = save_data(ctx, train, test_sets)
     return {
         "outcomes": outcomes,
         "train_resolution": n0,
