@@ -25,6 +25,9 @@ REGISTRY: dict[str, str] = {
     "npg-igt-harpg": "workers.methods.npg_igt_harpg",
     "lfa-explanations": "workers.methods.lfa_explanations",
     "ep-jacobian-homeostasis": "workers.methods.ep_jacobian_homeostasis",
+    "nns-to-neural-operators": "workers.methods.nns_to_neural_operators",
+    "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
+    "cape-channel-attention": "workers.methods.cape_channel_attention",
 
 }
 
