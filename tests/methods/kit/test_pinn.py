@@ -13,12 +13,12 @@ from workers.methods.shared.pinn import (
     Reference,
     Schedule,
     Term,
+    ctx_logger,
     derivative,
     gradient,
     laplacian,
     mlp,
     train,
-    ctx_logger,
     unit_samples,
 )
 from workers.methods.shared.weighting import TermWeights

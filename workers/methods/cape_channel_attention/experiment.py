@@ -51,7 +51,7 @@ def make_data(config, ctx) -> dict:
     rng, data = ctx.rng("instances"), {}
     for pde in config.pdes:
         seen, unseen = PARAMETERS[pde]
-        make = lambda values, count: trajectories(pde, values, count, config, rng, ctx.torch_device, ctx.check_cancelled)
+        make = lambda values, count, pde=pde: trajectories(pde, values, count, config, rng, ctx.torch_device, ctx.check_cancelled)
         data[pde] = {"train": make(seen, config.train_per_parameter), "seen": make(seen, config.test_per_parameter),
                      "unseen": make(unseen, config.test_per_parameter)}
     return data

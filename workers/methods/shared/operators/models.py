@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 CONV = {1: nn.Conv1d, 2: nn.Conv2d}
 CONV_T = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d}
