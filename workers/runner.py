@@ -45,7 +45,7 @@ class DbContext(RunContext):
         self.stop = stop
 
     def _write_points(self, points):
-        self.writer.write(points)
+        self.writer.write(points, self.series_summary())  # with each series' panel and unit
 
     def _report_progress(self, fraction: float, message: str) -> None:
         self.latest_progress = (fraction, message)

@@ -14,7 +14,6 @@ from .models import Artifact, MetricChunk, Run, Series
 from .points import chunk_for
 
 
-
 class FencedOut(Exception):
     """This attempt no longer owns the run (it was reaped, re-queued or finished elsewhere)."""
 
@@ -36,7 +35,9 @@ def assert_owner(run_id: int, token) -> None:
 
 
 class PointWriter:
-    """Batched metric writes: one transaction per flush, one MetricChunk row per series.
+    """Batched metric writes: one transaction per flush, one MetricChunk row per series (one
+    INSERT for all of them, Django's bulk_create) and one UPDATE of the series rows' counts,
+    panels, units and final values.
 
     On PostgreSQL a flush commits without waiting for its WAL to reach the disk
     (synchronous_commit off for that transaction only). That can lose only the last flushes of
@@ -49,9 +50,11 @@ class PointWriter:
     def __init__(self, run_id: int, token):
         self.run_id = run_id
         self.token = token
-        self.series_ids: dict[str, int] = {}
+        self.series: dict[str, Series] = {}
 
-    def write(self, points: list[tuple[str, float, float, float]]) -> None:
+    def write(self, points: list[tuple[str, float, float, float]], described: dict | None = None) -> None:
+        """Store a batch of (series, step, wall_s, value). `described` maps series names to what
+        the method said about them (panel, unit), as RunContext.series_summary() does."""
         by_series: dict[str, list[tuple[float, float, float]]] = {}
         for name, step, wall, value in points:
             by_series.setdefault(name, []).append((step, wall, value if math.isfinite(value) else math.nan))
@@ -64,16 +67,35 @@ class PointWriter:
             chunks = []
             for name, rows in by_series.items():
                 steps, walls, values = zip(*rows)
-                chunks.append(chunk_for(self.series_ids[name], steps, walls, values))
+                chunks.append(chunk_for(self.series[name].pk, steps, walls, values))
             MetricChunk.objects.bulk_create(chunks)
-            for name, rows in by_series.items():
-                Series.objects.filter(pk=self.series_ids[name]).update(points=F("points") + len(rows))
+            Series.objects.bulk_update(
+                [self._advance(name, rows, (described or {}).get(name) or {}) for name, rows in by_series.items()],
+                ["points", "last_step", "last_value", "panel", "unit"],
+            )
+
+    def _advance(self, name: str, rows, info: dict) -> Series:
+        """The series row after this batch: count + len(rows), the value at the largest step."""
+        series = self.series[name]
+        series.points = F("points") + len(rows)
+        top = max(range(len(rows)), key=lambda i: (rows[i][0], i))
+        step, _, value = rows[top]
+        if series.last_step is None or step >= series.last_step:
+            series.last_step, series.last_value = step, (None if value != value else value)
+        series.panel = series.panel or str(info.get("panel") or "")[:60]
+        series.unit = series.unit or str(info.get("unit") or "")[:30]
+        return series
 
     def _ensure_series(self, names) -> None:
-        for name in names:
-            if name not in self.series_ids:
-                series, _ = Series.objects.get_or_create(run_id=self.run_id, name=name)
-                self.series_ids[name] = series.pk
+        missing = [name for name in names if name not in self.series]
+        if not missing:
+            return
+        for series in Series.objects.filter(run_id=self.run_id, name__in=missing):
+            self.series[series.name] = series
+        created = Series.objects.bulk_create(
+            [Series(run_id=self.run_id, name=name) for name in missing if name not in self.series]
+        )
+        self.series.update({series.name: series for series in created})
 
 
 def register_artifacts(run: Run) -> None:

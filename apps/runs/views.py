@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -105,7 +106,17 @@ def run_metrics(request, run_id: int):
     run = visible_run_or_404(request.user, run_id)
     max_points = _int(request.GET.get("max_points"), settings.METRICS_MAX_POINTS)
     names = [n for n in request.GET.getlist("series") if n]
-    return JsonResponse({"run": run.pk, "status": run.status, "series": run_curves(run, max_points, names)})
+    after = _finite(request.GET.get("after"))
+    return JsonResponse({"run": run.pk, "status": run.status, "after": after,
+                         "series": run_curves(run, max_points, names, after)})
+
+
+def _finite(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 class _Echo:

@@ -19,6 +19,8 @@ class ProbeConfig(MethodConfig):
     )
     fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
     label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
+    extra_series: int = Field(0, ge=0, le=200, description="Further series logged beside 'probe value', "
+                              "spread over three panels with a unit each.")
 
 
 def run(config: ProbeConfig, ctx) -> dict:
@@ -33,11 +35,23 @@ def run(config: ProbeConfig, ctx) -> dict:
             raise RuntimeError(f"probe failure at step {step}")
         value *= 0.9
         ctx.log("probe value", step, value)
+        if config.extra_series:
+            log_extra_series(ctx, step, value, config.extra_series)
         ctx.progress((step + 1) / config.steps, f"step {step + 1}/{config.steps}")
         if config.sleep_s:
             time.sleep(config.sleep_s)
     ctx.save_artifact("probe.txt", config.label_text)
     return {"final": value, "label": config.label_text, "pid": os.getpid()}
+
+
+EXTRA_PANELS = (("error", "relative"), ("iterations", "count"), ("time", "s"))
+
+
+def log_extra_series(ctx, step: int, value: float, count: int) -> None:
+    for first, (panel, unit) in enumerate(EXTRA_PANELS):
+        values = {f"probe {panel} {k}": value * (k + 1) for k in range(first, count, 3)}
+        if values:
+            ctx.log_point(step, values, panel=panel, unit=unit)
 
 
 METHOD = Method(
