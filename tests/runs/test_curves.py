@@ -12,6 +12,12 @@ from workers.runner import run_once
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_heartbeat_during_the_test_transaction(settings):
+    """run_once's heartbeat thread has its own connection, which cannot see the uncommitted run."""
+    settings.RUN_HEARTBEAT_S = 600
+
+
 def probe_run(catalog, steps: int = 12, extra_series: int = 0, seed: int = 0) -> Run:
     run = Run.objects.create(method=catalog, config={"steps": steps, "extra_series": extra_series},
                              config_hash=f"curves-{steps}-{extra_series}-{seed}", preset="smoke", seed=seed)
