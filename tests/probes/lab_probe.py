@@ -19,8 +19,10 @@ class ProbeConfig(MethodConfig):
     )
     fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
     label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
-    extra_series: int = Field(0, ge=0, le=200, description="Further series logged beside 'probe value', "
-                              "spread over three panels with a unit each.")
+    extra_series: int = Field(0, ge=0, le=200, description="Further series logged beside 'probe value' "
+                              "(which declares no panel), spread over extra_panels panels with a unit each.")
+    extra_panels: int = Field(3, ge=1, le=200, description="Panels of the extra series: error, iterations, "
+                              "time, then 'error 3', 'iterations 4', ...")
 
 
 def run(config: ProbeConfig, ctx) -> dict:
@@ -36,7 +38,7 @@ def run(config: ProbeConfig, ctx) -> dict:
         value *= 0.9
         ctx.log("probe value", step, value)
         if config.extra_series:
-            log_extra_series(ctx, step, value, config.extra_series)
+            log_extra_series(ctx, step, value, config.extra_series, config.extra_panels)
         ctx.progress((step + 1) / config.steps, f"step {step + 1}/{config.steps}")
         if config.sleep_s:
             time.sleep(config.sleep_s)
@@ -47,11 +49,12 @@ def run(config: ProbeConfig, ctx) -> dict:
 EXTRA_PANELS = (("error", "relative"), ("iterations", "count"), ("time", "s"))
 
 
-def log_extra_series(ctx, step: int, value: float, count: int) -> None:
-    for first, (panel, unit) in enumerate(EXTRA_PANELS):
-        values = {f"probe {panel} {k}": value * (k + 1) for k in range(first, count, 3)}
-        if values:
-            ctx.log_point(step, values, panel=panel, unit=unit)
+def log_extra_series(ctx, step: int, value: float, count: int, panels: int) -> None:
+    for j in range(min(panels, count)):
+        name, unit = EXTRA_PANELS[j % 3]
+        panel = name if j < 3 else f"{name} {j}"
+        values = {f"probe {name} {k}": value * (k + 1) for k in range(j, count, panels)}
+        ctx.log_point(step, values, panel=panel, unit=unit)
 
 
 METHOD = Method(
