@@ -16,15 +16,28 @@ def chunk_for(series_id: int, steps, walls, values) -> MetricChunk:
                        steps=columns[0].tobytes(), walls=columns[1].tobytes(), values=columns[2].tobytes())
 
 
+def final_point(chunk: MetricChunk) -> tuple[float | None, float | None]:
+    """(largest step, the value logged last at it) of a chunk; the value is None if not finite."""
+    if not chunk.count:
+        return None, None
+    steps = np.frombuffer(chunk.steps, dtype=DTYPE)
+    value = float(np.frombuffer(chunk.values, dtype=DTYPE)[np.flatnonzero(steps == chunk.max_step)[-1]])
+    return chunk.max_step, (value if np.isfinite(value) else None)
+
+
+def advance_final(series: Series, chunk: MetricChunk) -> None:
+    """Move the series' last step and value on if the chunk reaches at least as far."""
+    step, value = final_point(chunk)
+    if step is not None and (series.last_step is None or step >= series.last_step):
+        series.last_step, series.last_value = step, value
+
+
 def append_points(series: Series, steps, walls, values) -> None:
     """Store points of one series (for tests and imports; workers go through PointWriter)."""
     chunk = chunk_for(series.pk, steps, walls, values)
     chunk.save()
     series.points += chunk.count
-    if chunk.count and (series.last_step is None or chunk.max_step >= series.last_step):
-        steps_array = np.asarray(steps, dtype=DTYPE)
-        value = float(np.asarray(values, dtype=DTYPE)[np.flatnonzero(steps_array == chunk.max_step)[-1]])
-        series.last_step, series.last_value = chunk.max_step, (value if np.isfinite(value) else None)
+    advance_final(series, chunk)
     Series.objects.filter(pk=series.pk).update(points=series.points, last_step=series.last_step,
                                                last_value=series.last_value)
 

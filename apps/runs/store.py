@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from .models import Artifact, MetricChunk, Run, Series
-from .points import chunk_for
+from .points import advance_final, chunk_for
 
 
 class FencedOut(Exception):
@@ -64,27 +64,23 @@ class PointWriter:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             assert_owner(self.run_id, self.token)
             self._ensure_series(by_series)
-            chunks = []
-            for name, rows in by_series.items():
-                steps, walls, values = zip(*rows)
-                chunks.append(chunk_for(self.series[name].pk, steps, walls, values))
+            chunks, rows = [], []
+            for name, points_of_series in by_series.items():
+                series = self.series[name]
+                chunk = chunk_for(series.pk, *zip(*points_of_series))
+                series.points = F("points") + chunk.count
+                advance_final(series, chunk)
+                self._describe(series, (described or {}).get(name) or {})
+                chunks.append(chunk)
+                rows.append(series)
             MetricChunk.objects.bulk_create(chunks)
-            Series.objects.bulk_update(
-                [self._advance(name, rows, (described or {}).get(name) or {}) for name, rows in by_series.items()],
-                ["points", "last_step", "last_value", "panel", "unit"],
-            )
+            Series.objects.bulk_update(rows, ["points", "last_step", "last_value", "panel", "unit"])
 
-    def _advance(self, name: str, rows, info: dict) -> Series:
-        """The series row after this batch: count + len(rows), the value at the largest step."""
-        series = self.series[name]
-        series.points = F("points") + len(rows)
-        top = max(range(len(rows)), key=lambda i: (rows[i][0], i))
-        step, _, value = rows[top]
-        if series.last_step is None or step >= series.last_step:
-            series.last_step, series.last_value = step, (None if value != value else value)
+    @staticmethod
+    def _describe(series: Series, info: dict) -> None:
+        """The panel and unit the method declared (the first declaration stays)."""
         series.panel = series.panel or str(info.get("panel") or "")[:60]
         series.unit = series.unit or str(info.get("unit") or "")[:30]
-        return series
 
     def _ensure_series(self, names) -> None:
         missing = [name for name in names if name not in self.series]
