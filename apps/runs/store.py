@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 
 from .models import Artifact, MetricChunk, Run, Series
 from .points import advance_final, chunk_for
@@ -64,17 +63,15 @@ class PointWriter:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             assert_owner(self.run_id, self.token)
             self._ensure_series(by_series)
-            chunks, rows = [], []
+            chunks = []
             for name, points_of_series in by_series.items():
                 series = self.series[name]
                 chunk = chunk_for(series.pk, *zip(*points_of_series))
-                series.points = F("points") + chunk.count
                 advance_final(series, chunk)
                 self._describe(series, (described or {}).get(name) or {})
                 chunks.append(chunk)
-                rows.append(series)
             MetricChunk.objects.bulk_create(chunks)
-            Series.objects.bulk_update(rows, ["points", "last_step", "last_value", "panel", "unit"])
+            update_series([(self.series[name], chunk.count) for name, chunk in zip(by_series, chunks)])
 
     @staticmethod
     def _describe(series: Series, info: dict) -> None:
@@ -92,6 +89,25 @@ class PointWriter:
             [Series(run_id=self.run_id, name=name) for name in missing if name not in self.series]
         )
         self.series.update({series.name: series for series in created})
+
+
+def update_series(rows: list[tuple[Series, int]]) -> None:
+    """One UPDATE for all the series of a flush: points += added; final step and value, panel
+    and unit as the writer holds them. (Django's bulk_update builds a CASE per row and field
+    in Python, which cost more than the flush's own INSERT.) Plain SQL that PostgreSQL and
+    SQLite >= 3.33 both run."""
+    table = connection.ops.quote_name(Series._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = [p for series, added in rows
+              for p in (series.pk, added, series.last_step, series.last_value, series.panel, series.unit)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, added, step, value, panel, unit) AS (VALUES {values}) "
+            f"UPDATE {table} SET points = {table}.points + CAST(v.added AS INTEGER), "
+            "last_step = CAST(v.step AS DOUBLE PRECISION), last_value = CAST(v.value AS DOUBLE PRECISION), "
+            f"panel = CAST(v.panel AS TEXT), unit = CAST(v.unit AS TEXT) FROM v WHERE {table}.id = CAST(v.id AS BIGINT)",
+            params,
+        )
 
 
 def register_artifacts(run: Run) -> None:
