@@ -63,3 +63,26 @@ def test_the_run_page_draws_one_chart_per_panel_with_units_and_scale_switches(pa
     assert page.evaluate("document.querySelector(\".panel-chart[data-panel='time'] .panel-plot\").layout.yaxis.type") == "log"
     error.locator(".legendtoggle").first.click()  # a legend click hides that series
     page.wait_for_function(f"{plot}.data[0].visible === 'legendonly'")
+
+
+def test_a_running_run_is_polled_for_the_points_after_the_last_step_only(page, live_server, catalog):
+    from apps.runs.models import Series
+    from apps.runs.points import append_points
+
+    run = Run.objects.create(method=catalog, config={}, config_hash="live", status="running")
+    series = Series.objects.create(run=run, name="loss", panel="loss", unit="nats")
+    append_points(series, range(10), [0.1] * 10, [1.0 / (k + 1) for k in range(10)])
+    polls: list[str] = []
+    page.on("request", lambda request: polls.append(request.url) if "metrics.json" in request.url else None)
+    page.goto(f"{live_server.url}/runs/{run.pk}/")
+    plot = "document.getElementById('panel-chart-0')"
+    page.wait_for_function(f"{plot} && {plot}.data && {plot}.data[0].x.length === 10", timeout=15_000)
+
+    append_points(series, range(10, 25), [0.2] * 15, [1.0 / (k + 1) for k in range(10, 25)])
+    page.wait_for_function(f"{plot}.data[0].x.length === 25", timeout=15_000)
+    assert any(url.endswith("metrics.json?after=9") for url in polls), polls
+    assert page.evaluate(f"{plot}.data[0].x") == list(range(25))
+
+    Run.objects.filter(pk=run.pk).update(status="succeeded")
+    page.wait_for_function("document.getElementById('curves').dataset.finished === 'true'", timeout=15_000)
+    assert polls[-1].endswith("metrics.json")  # the final read is whole, not incremental
