@@ -57,14 +57,15 @@ def group_detail(request, group):
     runs = list(visible_runs(request.user).filter(group=group).order_by("seed"))
     if not runs:
         raise Http404("no such seed group")
-    target = _float(request.GET.get("target"))
+    target = finite_float(request.GET.get("target"))
     summary = group_summary(runs, target)
     context = {"runs": runs, "summary": summary, "target": target, "first": runs[0],
                "active": any(r.is_active for r in runs)}
     return render(request, "runs/group.html", context)
 
 
-def _float(value):
+def finite_float(value) -> float | None:
+    """The number in a query parameter, or None if it is missing, not a number or not finite."""
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from apps.catalog.models import Method
 from . import lifecycle
 from .access import may_control, visible_run_or_404, visible_runs
 from .artifacts import artifact_file, zip_response
+from .compare import finite_float
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
 from .points import sorted_columns
@@ -106,17 +106,9 @@ def run_metrics(request, run_id: int):
     run = visible_run_or_404(request.user, run_id)
     max_points = _int(request.GET.get("max_points"), settings.METRICS_MAX_POINTS)
     names = [n for n in request.GET.getlist("series") if n]
-    after = _finite(request.GET.get("after"))
+    after = finite_float(request.GET.get("after"))
     return JsonResponse({"run": run.pk, "status": run.status, "after": after,
                          "series": run_curves(run, max_points, names, after)})
-
-
-def _finite(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 class _Echo:
