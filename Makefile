@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test setup worker gpu-worker web bench clean
+.PHONY: run test lint setup worker gpu-worker web bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ setup: $(VENV)/.installed
 
 run: setup
 	@bash scripts/run_lab.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 
 test: $(VENV)/.installed
 	@bash scripts/test.sh $(ARGS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpResponseBadRequest
 
-
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

@@ -22,4 +22,21 @@ fi
 export DJANGO_SETTINGS_MODULE=apps.settings
 export REPROLAB_VAR_DIR="${REPROLAB_VAR_DIR:-$(mktemp -d /tmp/reprolab-test.XXXXXX)}"
 echo "tests: database=${DATABASE_URL:-sqlite} broker=${REDIS_URL:-embedded} var=$REPROLAB_VAR_DIR"
-"$VENV/bin/python" -m pytest "$@"
+if [ $# -gt 0 ] || [ -n "${REPROLAB_TEST_SERIAL:-}" ]; then
+  exec "$VENV/bin/python" -m pytest "$@"
+fi
+# The whole suite as two streams, one per core: the method suite (pure numerics, smoke runs on
+# one thread each, no database or broker) beside everything else.
+methods_log="$REPROLAB_VAR_DIR/methods-tests.log"
+echo "tests: method suite in the background (log: $methods_log), the rest here"
+"$VENV/bin/python" -m pytest tests/methods -p no:cacheprovider --junitxml="$REPROLAB_VAR_DIR/methods.xml" \
+  >"$methods_log" 2>&1 &
+methods_pid=$!
+"$VENV/bin/python" -m pytest --ignore=tests/methods --junitxml="$REPROLAB_VAR_DIR/rest.xml"
+rest_status=$?
+wait "$methods_pid"
+methods_status=$?
+echo "---- method suite ----"
+tail -n 40 "$methods_log"
+"$VENV/bin/python" scripts/junit_total.py "$REPROLAB_VAR_DIR/methods.xml" "$REPROLAB_VAR_DIR/rest.xml"
+[ "$rest_status" -eq 0 ] && [ "$methods_status" -eq 0 ]

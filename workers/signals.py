@@ -110,9 +110,7 @@ def end_run_killed_by_time_limit(sender=None, task_id=None, exception=None, args
 
     if sender is None or sender.name != "workers.tasks.execute_run" or not isinstance(exception, TimeLimitExceeded):
         return
-    from apps.runs.models import Run, RunStatus
+    from apps.runs.lifecycle import fail_running
 
     close_old_connections()
-    Run.objects.filter(pk=int(args[0]), status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), error="time limit: the hard limit killed the process"
-    )
+    fail_running(int(args[0]), "time limit: the hard limit killed the process")

@@ -7,7 +7,8 @@ from django.db import models
 class PaperStatus(models.TextChoices):
     NOT_RUNNABLE = "not_runnable", "not yet runnable"
     RUNNABLE = "runnable", "runnable"
-    REPRODUCED = "reproduced", "claim reproduced"
+    SMOKE_REPRODUCED = "smoke_reproduced", "reproduced in one run"
+    REPRODUCED = "reproduced", "reproduced (seed groups, deciding presets)"
 
 
 class Paper(models.Model):
@@ -18,6 +19,12 @@ class Paper(models.Model):
     arxiv_id = models.CharField(max_length=20, blank=True)
     code_url = models.URLField(blank=True)
     topics = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=PaperStatus.choices, default=PaperStatus.NOT_RUNNABLE,
+                              help_text="Kept by apps.catalog.status when a run finishes.")
+    claim_badges = models.JSONField(default=dict, blank=True,
+                                    help_text="Per method/claim: best public seed group on a deciding preset.")
+    scoreboard = models.JSONField(default=dict, blank=True,
+                                  help_text="Verdict counts of the latest public runs, last run, changed claims.")
 
     class Meta:
         ordering = ["number"]

@@ -9,6 +9,7 @@ from django.db import transaction
 from workers.methods.registry import all_methods
 
 from .models import Method, Paper
+from .status import refresh_all
 
 PAPERS_FILE = Path(__file__).resolve().parent / "data" / "papers.json"
 PAPER_FIELDS = ("slug", "title", "abstract", "arxiv_id", "code_url", "topics")
@@ -25,7 +26,8 @@ def method_fields(method) -> dict:
             for name, p in method.presets.items()
         },
         "claims": [
-            {"id": c.id, "statement": c.statement, "source": c.source, "how_checked": c.how_checked}
+            {"id": c.id, "statement": c.statement, "source": c.source, "how_checked": c.how_checked,
+             "kind": getattr(c, "kind", "claim"), "baseline": getattr(c, "baseline", None)}
             for c in method.claims
         ],
         "deviations": list(method.deviations),
@@ -47,4 +49,5 @@ def sync_catalog() -> dict[str, int]:
         )
     # A method that left the registry keeps its row (its runs still point at it) but can't be queued.
     retired = Method.objects.exclude(slug__in=slugs).update(available=False)
+    refresh_all()
     return {"papers": len(papers), "methods": len(slugs), "retired_methods": retired}

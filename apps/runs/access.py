@@ -16,6 +16,15 @@ def visible_runs(user) -> QuerySet[Run]:
     return runs.filter(private=False)
 
 
+HEAVY_FIELDS = ("results", "versions", "timings", "error")
+"""Run fields that list views never show: a run's full results can weigh tens of KB."""
+
+
+def visible_runs_listed(user) -> QuerySet[Run]:
+    """``visible_runs`` for lists: without the heavy fields."""
+    return visible_runs(user).defer(*HEAVY_FIELDS)
+
+
 def visible_run_or_404(user, run_id: int) -> Run:
     run = visible_runs(user).filter(pk=run_id).first()
     if run is None:

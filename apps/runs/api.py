@@ -13,15 +13,14 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from apps.api import reader, write_auth
-
-from . import lifecycle
-from .access import may_control, visible_run_or_404, visible_runs
-from .artifacts import artifact_file, zip_response
-from .curves import run_curves
-from .models import WorkerHeartbeat
-from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
 from apps.middleware import contains_nul
 
+from . import lifecycle
+from .access import may_control, visible_run_or_404, visible_runs_listed
+from .artifacts import artifact_file, zip_response
+from .curves import run_curves
+from .models import WORKER_ONLINE_S, WorkerHeartbeat
+from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
 from .views import run_metrics_csv
 
 router = Router(tags=["runs"])
@@ -106,7 +105,7 @@ def _errors(request, errors: dict):
 @router.get("/runs", summary="Runs, newest first (paginated)")
 def list_runs(request, method: str = "", status: str = "", mine: bool = False, page: int = 1, page_size: int = 20):
     user = reader(request)
-    runs = visible_runs(user)
+    runs = visible_runs_listed(user)
     if method:
         runs = runs.filter(method__slug=method)
     if status:
@@ -177,7 +176,7 @@ def get_artifact(request, run_id: int, name: str):
 
 @router.get("/workers", summary="Online workers, their queues and devices")
 def list_workers(request):
-    cutoff = timezone.now() - timezone.timedelta(seconds=30)
+    cutoff = timezone.now() - timezone.timedelta(seconds=WORKER_ONLINE_S)
     return [
         {"hostname": w.hostname, "queues": w.queues, "device": w.device_name, "concurrency": w.concurrency,
          "last_seen": w.last_seen}

@@ -12,11 +12,12 @@ import numpy as np
 from django.conf import settings
 from django.http import StreamingHttpResponse
 
+from workers.methods.context import ARTIFACT_NAME
+
 from .figures import FIGURE_NAME, PLOTLY_JS, PLOTLY_JS_NAME
 from .models import Artifact, MetricChunk, Run
 from .points import DTYPE
 from .store import run_artifact_dir
-from workers.methods.context import ARTIFACT_NAME
 
 COPY_BLOCK = 1 << 20
 

@@ -112,6 +112,11 @@ def finish(run_id: int, token, status: str, **fields) -> bool:
 
 
 def _finish_locked(run: Run, status: str, **fields) -> None:
+    if status == RunStatus.SUCCEEDED:
+        from apps.catalog.status import refresh_status
+
+        paper_id = run.method.paper_id
+        transaction.on_commit(lambda: refresh_status(paper_id))
     run.status = status
     run.finished_at = timezone.now()
     if status == RunStatus.SUCCEEDED:
@@ -119,6 +124,17 @@ def _finish_locked(run: Run, status: str, **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
+
+
+def fail_running(run_id: int, reason: str) -> bool:
+    """Fail a run that is still running whatever its attempt (its process was killed from
+    outside, e.g. by the hard time limit); False if it had already ended."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING).first()
+        if run is None:
+            return False
+        _finish_locked(run, RunStatus.FAILED, error=reason)
+        return True
 
 
 def release(run_id: int, token, message: str) -> bool:

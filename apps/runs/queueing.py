@@ -173,18 +173,50 @@ def enqueue(run_id: int, queue: str) -> bool:
 
 
 def broker_queue_size(queue: str) -> int | None:
-    """Messages waiting in the broker's queue, or None if the broker can't be asked."""
-    from apps.celery import app
+    """Messages waiting in the broker's queue, or None if the broker can't be asked.
 
+    Redis: LLEN of the queue's list (and of kombu's priority lists beside it) through the
+    redis client. Other transports: a passive declare, whose reply counts the messages; a
+    queue the broker does not know holds none (e.g. Redis restarted empty)."""
+    url = settings.CELERY_BROKER_URL
     try:
-        with app.connection_for_read() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            # kombu's virtual transports (redis, filesystem) count a queue's messages in _size();
-            # a passive declare would fail for a queue with no binding yet.
-            return int(conn.default_channel._size(queue))
+        if url.startswith(("redis://", "rediss://")):
+            return _redis_queue_size(url, queue)
+        return _declared_queue_size(queue)
     except Exception:
         log.warning("could not count the messages of queue %s", queue, exc_info=True)
         return None
+
+
+REDIS_PRIORITY_SEPARATOR = "\x06\x16"  # kombu's redis transport: "<queue>\x06\x16<priority>"
+
+
+def _redis_queue_size(url: str, queue: str) -> int:
+    import redis
+
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "")
+    keys = [f"{prefix}{queue}"] + [f"{prefix}{queue}{REDIS_PRIORITY_SEPARATOR}{p}" for p in range(1, 10)]
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.llen(key)
+            return int(sum(pipe.execute()))
+    finally:
+        client.close()
+
+
+def _declared_queue_size(queue: str) -> int:
+    from kombu.exceptions import ChannelError
+
+    from apps.celery import app
+
+    with app.connection_for_read() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        try:
+            return int(conn.default_channel.queue_declare(queue=queue, passive=True).message_count)
+        except ChannelError:
+            return 0
 
 
 def resend_lost(candidates: list[int]) -> list[int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
-from .models import Artifact, MetricChunk, Run, Series
+from .models import Artifact, MetricChunk, Run, RunStatus, Series
 from .points import advance_final, chunk_for
 
 
@@ -29,7 +29,7 @@ def reset_run_data(run: Run) -> None:
 
 
 def assert_owner(run_id: int, token) -> None:
-    if not Run.objects.select_for_update().filter(pk=run_id, attempt_token=token, status="running").exists():
+    if not Run.objects.select_for_update().filter(pk=run_id, attempt_token=token, status=RunStatus.RUNNING).exists():
         raise FencedOut(f"run {run_id}: attempt {token} no longer owns the run")
 
 

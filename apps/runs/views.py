@@ -15,16 +15,24 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.catalog.models import Method
 
 from . import lifecycle
-from .access import may_control, visible_run_or_404, visible_runs
+from .access import may_control, visible_run_or_404, visible_runs_listed
 from .artifacts import artifact_file, zip_response
 from .compare import finite_float
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
+from .models import ACTIVE_STATUSES, WORKER_ONLINE_S, RunStatus, WorkerHeartbeat
 from .points import sorted_columns
-from .models import RunStatus, WorkerHeartbeat
-from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit, submit_seeds
-
-WORKER_ONLINE_S = 30
+from .queueing import (
+    MAX_GROUP,
+    QUEUES,
+    AlreadySucceeded,
+    BrokerUnavailable,
+    ConfigError,
+    QuotaExceeded,
+    RunRequest,
+    submit,
+    submit_seeds,
+)
 
 
 def _int(value, default: int) -> int:
@@ -52,8 +60,8 @@ def queue_run(request, slug: str):
         seed, problems["seed"] = 0, "must be a whole number"
     form.seed = seed
     seeds = _int(request.POST.get("seeds"), 0) or 1
-    if not 1 <= seeds <= 20:
-        problems["seeds"], seeds = "must be between 1 and 20", 1
+    if not 1 <= seeds <= MAX_GROUP:
+        problems["seeds"], seeds = f"must be between 1 and {MAX_GROUP}", 1
     form.queue = request.POST.get("queue", "")
     run_request = RunRequest(
         method=slug, preset=preset, config=overrides, seed=seed, queue=form.queue or None, label=form.label,
@@ -187,15 +195,15 @@ def _status_for(exc: Exception) -> int:
 @require_GET
 def queue_page(request):
     active = list(
-        visible_runs(request.user).filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("created_at")
+        visible_runs_listed(request.user).filter(status__in=ACTIVE_STATUSES).order_by("created_at")
     )
     position = {}
-    for queue in ("cpu", "gpu"):
+    for queue in QUEUES:
         waiting = [r for r in active if r.status == RunStatus.QUEUED and r.queue == queue]
         position.update({r.pk: i + 1 for i, r in enumerate(waiting)})
     for run in active:
         run.position = position.get(run.pk)
     cutoff = timezone.now() - timezone.timedelta(seconds=WORKER_ONLINE_S)
     workers = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).order_by("hostname")
-    recent = visible_runs(request.user).exclude(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])[:20]
+    recent = visible_runs_listed(request.user).exclude(status__in=ACTIVE_STATUSES)[:20]
     return render(request, "runs/queue.html", {"active": active, "workers": workers, "recent": recent})

@@ -44,7 +44,7 @@ def test_f5_runs_queued_when_redis_restarts_empty_still_run(catalog, own_redis, 
     own_redis.start()  # empty: the three messages are gone
     restarted = time.monotonic()
     for run in [first, *waiting]:
-        wait_for(lambda: status_of(run) == "succeeded", 90, f"run {run.pk}", every=0.2)
+        wait_for(lambda run=run: status_of(run) == "succeeded", 90, f"run {run.pk}", every=0.2)
     assert all(Run.objects.get(pk=r.pk).attempts == 1 for r in waiting)
     print(f"F5: all 4 runs succeeded {time.monotonic() - restarted:.1f} s after Redis came back empty")
 
@@ -97,7 +97,7 @@ def test_f11_latency_resets_and_a_blackhole_to_redis_neither_hang_nor_duplicate(
             time.sleep(hold)
             proxy.set_mode("pass")
             for run in batch:
-                wait_for(lambda: status_of(run) == "succeeded", 90, f"run {run.pk} after {mode}", every=0.2)
+                wait_for(lambda run=run: status_of(run) == "succeeded", 90, f"run {run.pk} after {mode}", every=0.2)
         elapsed = time.monotonic() - started
         assert all(Run.objects.get(pk=r.pk).attempts == 1 and points_of(r) == 30 for r in runs)
         assert elapsed < 150

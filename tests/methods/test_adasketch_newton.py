@@ -87,3 +87,21 @@ def test_the_constrained_logistic_solution_matches_trust_constr():
     assert last.kkt <= 1e-9 and np.linalg.norm(problem.c(last.x)) <= 1e-9
     reference = scipy_reference(problem, last.x + 1e-3)
     assert np.allclose(last.x, reference.x, atol=1e-6)
+
+
+def test_the_fitted_order_is_one_for_linear_and_two_for_quadratic_sequences():
+    from workers.methods.adasketch_newton.claims import fitted_order
+
+    assert fitted_order([0.5**k for k in range(10)]) == pytest.approx(1.0)
+    assert fitted_order([10.0 ** -(2**k) for k in range(6)]) == pytest.approx(2.0)
+    assert np.isnan(fitted_order([1.0, 0.0]))
+
+
+def test_a_loose_forcing_term_makes_fixed_theta_linear_and_the_exact_solve_quadratic():
+    from workers.methods.adasketch_newton.claims import fitted_order
+
+    problem = HS_PROBLEMS["HS40"]()
+    runs = {s: [it.kkt for it in adasketch_newton(problem, Params(inner_rtol=0.5), s, np.random.default_rng(0), 100, 1e-8)]
+            for s in ("sketch", "lu")}
+    assert fitted_order(runs["sketch"]) < 1.3
+    assert fitted_order(runs["lu"]) > 1.7

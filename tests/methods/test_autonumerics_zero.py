@@ -116,20 +116,22 @@ def test_non_dominated_sort_orders_fronts():
     assert non_dominated_fronts(keys) == [[0, 1, 3], [2, 4]]
 
 
-def test_the_orders_of_magnitude_check_needs_100x_and_fails_when_weakened():
+def test_the_orders_of_magnitude_check_needs_100x_and_fails_with_the_best_classical_in_its_place():
     from workers.methods.autonumerics_zero import METHOD
-    from workers.methods.autonumerics_zero.claims import check_orders_of_magnitude, weaken_orders_of_magnitude
+    from workers.methods.autonumerics_zero.claims import comparison_cells
 
-    results = {
-        "orders_threshold": 100.0,
-        "fronts": {
-            "evolved": {"2": 1e-2, "4": 1e-6},
-            "Taylor": {"2": 0.15, "4": 0.03},
-            "minimax polynomial": {"2": 0.03, "4": 1.7e-3},
-        },
+    fronts = {
+        "evolved": {"2": 1e-2, "4": 1e-6},
+        "Taylor": {"2": 0.15, "4": 0.03},
+        "minimax polynomial": {"2": 0.03, "4": 1.7e-3},
     }
-    assert check_orders_of_magnitude(results).verdict.value == "reproduced"  # 1,700x at 4 ops
-    assert check_orders_of_magnitude(weaken_orders_of_magnitude(results)).verdict.value == "not_reproduced"
+    results = {"fronts": fronts, **comparison_cells(fronts, {}, 4)}
     claim = next(c for c in METHOD.claims if c.id == "orders-of-magnitude-more-precise")
+    finding = claim.check(results)
+    assert finding.verdict.value == "reproduced"  # 1,700x at 4 ops
+    assert finding.numbers["threshold"] == 100.0 and finding.numbers["threshold_source"] == "ours"
+    assert claim.check(claim.baseline_swap(results)).verdict.value == "not_reproduced"
+    fronts["evolved"]["4"] = 1e-4  # 17x: short of two orders
+    assert claim.check({"fronts": fronts, **comparison_cells(fronts, {}, 4)}).verdict.value == "not_reproduced"
     assert claim.undecidable_reason(METHOD.build_config("smoke"))
     assert claim.undecidable_reason(METHOD.build_config("full")) is None

@@ -82,7 +82,7 @@ def test_group_soft_thresholding_is_the_prox_of_the_group_norm():
     Z[0] *= 0.1  # a row that is set to zero
     prox = group_soft_threshold(Z, t)
     for z, p in zip(Z, prox):
-        fit = minimize(lambda u: 0.5 * np.sum((u - z) ** 2) + t * np.sqrt(np.sum(u**2) + 1e-30), z, method="Nelder-Mead",
+        fit = minimize(lambda u, z=z: 0.5 * np.sum((u - z) ** 2) + t * np.sqrt(np.sum(u**2) + 1e-30), z, method="Nelder-Mead",
                        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
         np.testing.assert_allclose(p, fit.x, atol=1e-5)
     assert np.all(prox[0] == 0)

@@ -9,9 +9,8 @@ import torch
 
 from workers.methods.base import Verdict
 from workers.methods.context import RunContext
-from workers.methods.icl_transformer_newton import METHOD
+from workers.methods.icl_transformer_newton import METHOD, claims, similarity
 from workers.methods.icl_transformer_newton import algorithms as alg
-from workers.methods.icl_transformer_newton import claims, similarity
 from workers.methods.icl_transformer_newton import model as tf_model
 from workers.methods.icl_transformer_newton.training import Adam, Curriculum
 

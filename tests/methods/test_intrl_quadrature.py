@@ -110,7 +110,7 @@ def test_bq_weights_integrate_the_kernel_sections_exactly():
     c, coeffs = matern_coefficients(3, mp.mpf(ell))
     kernel = np.vectorize(lambda r: float(matern(mp.mpf(abs(r)), c, coeffs)))
     for t_i in t:
-        exact = quad(lambda s: float(kernel(s - t_i)), 0, T, epsabs=1e-15)[0]
+        exact = quad(lambda s, t_i=t_i: float(kernel(s - t_i)), 0, T, epsabs=1e-15)[0]
         assert kernel(t - t_i) @ weights == pytest.approx(exact, rel=1e-9)
 
 

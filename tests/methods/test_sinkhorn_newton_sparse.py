@@ -14,7 +14,8 @@ from workers.methods.context import RunContext
 from workers.methods.execute import judge_claims
 from workers.methods.registry import get_method
 from workers.methods.shared.sinkhorn import log_kernel, log_plan, marginal_error, sinkhorn, sinkhorn_step
-from workers.methods.sinkhorn_newton_sparse.claims import check_fewer_iterations, check_less_wall_time
+from workers.methods.sinkhorn_newton_sparse.claims import CLAIMS, claim_outcomes
+from workers.methods.sinkhorn_newton_sparse.kernel import kernel_sinkhorn
 from workers.methods.sinkhorn_newton_sparse.newton import (
     conjugate_gradient,
     kept_entry_count,
@@ -166,28 +167,47 @@ def test_float32_refuses_a_tolerance_it_cannot_resolve():
     assert method.build_config("smoke", {"dtype": "float32", "tol": 1e-4}).dtype == "float32"
 
 
-def results_with(sns_its=30, sinkhorn_its=5000, reached=True, sns_s=0.1, sinkhorn_s=2.0, sns_reached=True):
-    return {
-        "tol": 1e-10, "device": "cpu",
-        "sns": {"iterations": sns_its, "warmup_iterations": 20, "newton_iterations": sns_its - 20,
-                "reached_tol": sns_reached, "seconds": sns_s, "final_error": 1e-11 if sns_reached else 1e-3},
-        "sinkhorn": {"iterations": sinkhorn_its, "reached_tol": reached, "seconds": sinkhorn_s, "final_error": 1e-6},
-    }
+def results_with(sns_its=30, sinkhorn_its=5000, reached=True, sns_s=0.1, sinkhorn_s=2.0, sns_reached=True,
+                 kernel_s=None):
+    sns = {"iterations": sns_its, "reached_tol": sns_reached, "seconds": sns_s, "final_error": 1e-11 if sns_reached else 1e-3}
+    sinkhorn = {"iterations": sinkhorn_its, "reached_tol": reached, "seconds": sinkhorn_s}
+    kernel = {**sinkhorn, "stable": kernel_s is not None, "seconds": kernel_s or 0.0}
+    return {"device": "cpu", "outcomes": claim_outcomes(sns, sinkhorn, kernel)}
+
+
+def verdict(claim_id, results):
+    return next(c for c in CLAIMS if c.id == claim_id).check(results).verdict.value
 
 
 def test_a_capped_sinkhorn_counts_as_a_censored_lower_bound():
-    censored = check_fewer_iterations(results_with(sinkhorn_its=1000, reached=False))
-    assert censored.verdict.value == "reproduced" and "at least 33x" in censored.summary
-    too_short = check_fewer_iterations(results_with(sinkhorn_its=200, reached=False))
-    assert too_short.verdict.value == "inconclusive"
-    slow = check_less_wall_time(results_with(reached=False, sns_s=3.0))
-    assert slow.verdict.value == "inconclusive"
+    assert verdict("fewer-iterations", results_with(sinkhorn_its=1000, reached=False)) == "reproduced"  # >= 33x
+    assert verdict("fewer-iterations", results_with(sinkhorn_its=200, reached=False)) == "inconclusive"
+    assert verdict("less-wall-time", results_with(reached=False, sns_s=3.0)) == "inconclusive"
 
 
 def test_an_sns_that_misses_the_tolerance_reproduces_nothing():
     results = results_with(sns_reached=False)
-    assert check_fewer_iterations(results).verdict.value == "not_reproduced"
-    assert check_less_wall_time(results).verdict.value == "not_reproduced"
+    assert verdict("fewer-iterations", results) == "not_reproduced"
+    assert verdict("less-wall-time", results) == "not_reproduced"
+
+
+def test_wall_time_is_judged_against_the_kernel_domain_sinkhorn_where_it_is_stable():
+    claim = next(c for c in CLAIMS if c.id == "less-wall-time")
+    beaten_only_by_log_domain = results_with(sns_s=0.5, sinkhorn_s=2.0, kernel_s=0.3)
+    finding = claim.check(beaten_only_by_log_domain)
+    assert finding.verdict.value == "not_reproduced" and finding.numbers["timing_baseline"] == "sinkhorn_kernel"
+    unstable = claim.check(results_with(sns_s=0.5, sinkhorn_s=2.0, kernel_s=None))
+    assert unstable.verdict.value == "reproduced" and unstable.numbers["timing_baseline"] == "sinkhorn"
+
+
+def test_kernel_domain_sinkhorn_takes_the_log_domain_iterations():
+    rng = np.random.default_rng(4)
+    cost = torch.as_tensor(rng.random((40, 40)), dtype=torch.float64)
+    r = c = torch.full((40,), 1 / 40, dtype=torch.float64)
+    log_run = sinkhorn(-50.0 * cost - 1.0, r, c, tol=1e-10, max_iters=20_000, chunk=1)
+    kernel_run = kernel_sinkhorn(cost, 50.0, r, c, tol=1e-10, max_iters=20_000, chunk=1)
+    assert kernel_run.stable and kernel_run.reached_tol
+    assert abs(kernel_run.iterations - log_run.converged_at) <= 1
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -10,6 +10,7 @@ from workers.methods.vr_halpern.solvers import (
     anchored_extragradient,
     exact_resolvent_halpern,
     extragradient,
+    vr_extragradient,
     vr_halpern,
 )
 
@@ -117,3 +118,15 @@ def test_the_mean_square_lipschitz_constant_bounds_component_differences():
         d = rng.standard_normal(problem.dim)
         mean_square = np.mean(np.sum((problem.components @ d) ** 2, axis=1))
         assert mean_square <= L**2 * (d @ d) * (1 + 1e-12)
+
+
+def test_vr_extragradient_converges_to_numpy_linalg_solve():
+    problem = small_problem()
+    z0 = np.zeros(problem.dim)
+    target = 1e-6 * Oracle(problem).residual(z0)
+    result = vr_extragradient(Oracle(problem), z0, target, 10**8, np.random.default_rng(3), ignore, ignore,
+                              lipschitz=problem.lipschitz_mean_square())
+    direct = np.linalg.solve(problem.mean_matrix, problem.mean_offset)
+    assert result.calls_to_target is not None
+    assert Oracle(problem).residual(result.solution) == pytest.approx(result.residual, rel=1e-9)
+    assert np.linalg.norm(result.solution - direct) < 1e-4 * np.linalg.norm(direct)

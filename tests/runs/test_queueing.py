@@ -52,3 +52,31 @@ def test_a_valid_form_redirects_to_the_run_page(alice_client, catalog):
     run = Run.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/runs/{run.pk}/"
     assert (run.label, run.config["steps"], run.seed) == ("mine", 9, 4)
+
+
+def test_the_queue_size_is_the_number_of_messages_waiting_in_real_redis(settings):
+    from apps.celery import app
+    from apps.runs.queueing import broker_queue_size
+
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.skip("needs the Redis broker")
+    queue = "count-probe"
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    assert broker_queue_size(queue) == 0  # a queue Redis has never seen holds nothing
+    for run_id in (101, 102, 103):
+        app.send_task("workers.tasks.execute_run", args=[run_id], queue=queue)
+    app.send_task("workers.tasks.execute_run", args=[104], queue=queue, priority=6)
+    try:
+        assert broker_queue_size(queue) == 4
+    finally:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
+    assert broker_queue_size(queue) == 0
+
+
+def test_an_unreachable_broker_has_no_size(settings):
+    from apps.runs.queueing import broker_queue_size
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    assert broker_queue_size("cpu") is None

@@ -120,6 +120,9 @@ class Method:
     deviations: tuple[str, ...]
     run: Callable[[Any, Any], dict]
     device: DeviceNeed = "any"
+    monitors: Mapping[str, Any] = field(default_factory=dict)
+    """Series-name patterns -> ``trouble.Monitor``: decreasing series (errors, losses) watched
+    for divergence and stagnation as well as NaN/inf (see workers/methods/trouble.py)."""
     expected_on_smoke: Mapping[str, Verdict] = field(default_factory=dict)
     """Claims whose honest smoke verdict is not ``reproduced`` (explained in deviations).
     The generic suite holds smoke runs to these verdicts, so a change is noticed either way."""

@@ -21,6 +21,7 @@ same run in the method's place, and the generic suite requires the check then to
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Mapping
@@ -470,6 +471,19 @@ def no_worse(
     )
     return Claim(id=id, statement=statement, source=source, how_checked=how, check=check, weaken=worse,
                  decidable=decidable)
+
+
+def annotated(claim: Claim, note: Callable[[Mapping[str, Any]], tuple[str, dict[str, Any]]]) -> Claim:
+    """The claim with context that is reported but not judged: ``note(results)`` gives a sentence
+    appended to the summary and numbers added to the evidence; the verdict is the claim's own."""
+
+    def check(results: Mapping[str, Any]) -> Finding:
+        finding = claim.check(results)
+        text, numbers = note(results)
+        return dataclasses.replace(finding, summary=f"{finding.summary} {text}".strip(),
+                                   numbers={**finding.numbers, **numbers})
+
+    return dataclasses.replace(claim, check=check)
 
 
 def needs(predicate: Callable[[Any], bool], reason: str) -> Callable[[Any], str | None]:

@@ -12,9 +12,11 @@ import math
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
+
+from .trouble import Monitor, TroubleWatch
 
 ARTIFACT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 SERIES_NAME_MAX = 120
@@ -44,6 +46,11 @@ class RunContext:
         self._cancelled = False
         self._series: dict[str, dict[str, Any]] = {}
         self.artifacts: list[str] = []
+        self.trouble = TroubleWatch()
+
+    def watch_trouble(self, monitors: Mapping[str, Monitor] | None) -> None:
+        """Watch the series matching these patterns for divergence and stagnation too."""
+        self.trouble = TroubleWatch(monitors)
 
     # ---- what methods use -------------------------------------------------------
     @property
@@ -132,6 +139,7 @@ class RunContext:
                 panel: str | None = None, unit: str | None = None) -> None:
         series = str(series)[:SERIES_NAME_MAX]
         self._buffer.append((series, step, wall, value))
+        self.trouble.feed(series, step, value)
         info = self._series.setdefault(
             series, {"points": 0, "last_step": None, "last_value": None, "panel": None, "unit": None}
         )

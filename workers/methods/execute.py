@@ -101,6 +101,7 @@ def seed_everything(seed: int, device: str) -> None:
 def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, Any]:
     """Run the method; the RunCancelled and other exceptions propagate to the caller."""
     seed_everything(ctx.seed, ctx.device)
+    ctx.watch_trouble(method.monitors)
     ctx.start_clock()
     started = time.perf_counter()
     results = method.run(config, ctx)
@@ -123,6 +124,7 @@ def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, 
         "claims": judge_claims(method, results, config),
         "results": jsonable(results),
         "artifacts": list(ctx.artifacts),
+        "events": [event.as_dict() for event in ctx.trouble.events],
     }
 
 

@@ -106,3 +106,16 @@ def test_thresholds_of_ours_need_a_reason():
         Threshold(2, "ours")
     with pytest.raises(ValueError):
         Threshold(2, "blog")
+
+
+def test_an_annotated_claim_keeps_its_verdict_and_adds_the_note():
+    from workers.methods.claimkit import annotated
+
+    claim = fewer("c", "s", "src", metric="calls", method="a", baseline="b", at_least=Threshold(2.0, "note"))
+    note = annotated(claim, lambda r: ("b's slope is 1 by construction.", {"by_construction": True}))
+    results = {"outcomes": {"a": {"calls": 10}, "b": {"calls": 30}}}
+    finding = note.check(results)
+    assert finding.verdict == claim.check(results).verdict == Verdict.REPRODUCED
+    assert finding.summary.endswith("by construction.") and finding.numbers["by_construction"] is True
+    assert finding.numbers["ratio"] == 3.0
+    assert note.baseline_swap is claim.baseline_swap and note.check(note.baseline_swap(results)).verdict != Verdict.REPRODUCED

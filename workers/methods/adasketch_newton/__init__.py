@@ -45,6 +45,11 @@ class AdaSketchConfig(MethodConfig):
     xi_B: float = Field(0.1, gt=0, le=10.0, description="Hessian modification shift ξ_B.")
     beta: float = Field(0.1, gt=0, lt=0.5, description="Armijo parameter β.")
     nu: float = Field(1.5, gt=1, le=10.0, description="Penalty update factor ν.")
+    inner_rtol: float = Field(
+        0.5, ge=0.0, le=0.9,
+        description="0: the paper's accuracy condition (asks ~1e-10 here, so θ never matters); > 0: the inner "
+        "solve stops at ||Kz - b|| ≤ θ_k·inner_rtol·||b|| (an inexact-Newton forcing term, where θ matters).",
+    )
     include_gmres: bool = Field(True, description="Also run the GMRES-Newton baseline.")
 
 
@@ -86,7 +91,7 @@ def run(config: AdaSketchConfig, ctx) -> dict:
             params = Params(
                 eta1=config.eta1, eta2=config.eta2, delta=config.delta, xi_B=config.xi_B, beta=config.beta,
                 nu=config.nu, delta_floor=config.delta_floor, max_row_ops=config.max_row_ops,
-                sampling=config.sampling, theta=theta,
+                sampling=config.sampling, theta=theta, inner_rtol=config.inner_rtol,
             )
             record = solve_one(problem, params, solver, label, config, ctx)
             arrays[f"{problem.name}__{variant}__x"] = record.pop("x")
@@ -95,7 +100,12 @@ def run(config: AdaSketchConfig, ctx) -> dict:
         for key, value in problem.arrays.items():
             arrays[f"{problem.name}__{key}"] = value
         results["problems"][problem.name] = entry
-    results["largest_problem"] = max(results["problems"], key=lambda name: results["problems"][name]["size"])
+    largest = max(results["problems"], key=lambda name: results["problems"][name]["size"])
+    results["largest_problem"] = largest
+    results["outcomes"] = {
+        variant: {"flops_per_iteration": run["flops"][-1] / max(len(run["flops"]) - 1, 1)}
+        for variant, run in results["problems"][largest].items() if isinstance(run, dict)
+    }
     np.savez_compressed(ctx.artifact_path("problem.npz"), **arrays)
     ctx.progress(1.0, "done")
     return results
@@ -112,7 +122,11 @@ METHOD = Method(
     ),
     config_model=AdaSketchConfig,
     presets={
-        "smoke": Preset({}, "cpu", "5 small HS problems + synthetic constrained logistic regression (d=8, 3+1 constraints)."),
+        "smoke": Preset(
+            {}, "cpu",
+            "5 small HS problems + synthetic constrained logistic regression (d=8, 3+1 constraints), inner solves "
+            "to a relative residual θ_k·0.5 so that fixed θ (linear) and θ_k → 0 (superlinear) differ.",
+        ),
         "full": Preset(
             {
                 "hs_problems": list(HS_PROBLEMS), "dataset": "breast_cancer", "n_features": 31,
@@ -120,7 +134,12 @@ METHOD = Method(
             },
             "cpu",
             "All 9 HS problems + breast-cancer logistic regression (d=31) with 10 linear + 1 sphere constraint "
-            "(the paper's 11 constraints), official cap of 1e6 Kaczmarz row operations per solve.",
+            "(the paper's 11 constraints), official cap of 1e6 Kaczmarz row operations per solve, loose inner solves.",
+        ),
+        "paper": Preset(
+            {"inner_rtol": 0.0}, "cpu",
+            "The smoke problems with the paper's accuracy condition (ψ-scaled: ~1e-10 relative here), where every "
+            "variant converges quadratically and the linear-rate claim is expected not to reproduce.",
         ),
     },
     claims=CLAIMS,
@@ -141,7 +160,11 @@ METHOD = Method(
         "Flops are counted, not measured: 4N per Kaczmarz row operation + 2N² per residual check, (2/3)N³ + 2N² "
         "per LU solve, 2N² + 4Nj per GMRES iteration j; function and derivative evaluations are not counted.",
         "The KKT tolerance of the claims is 1e-6 (the reproduction note's), tighter than the official code's 1e-4; "
-        "the superlinear threshold 'last ratio ≤ 0.1' is ours.",
+        "the rate thresholds (fitted order ≤ 1.5 for linear; last ratio ≤ 0.1 and ≤ 0.5x fixed θ's for superlinear) are ours.",
+        "Smoke and full stop the inner solve at ||Kz - b|| ≤ θ_k·0.5·||b|| (an inexact-Newton forcing term, tightened "
+        "by ν⁴ when the descent test fails) instead of the paper's ψ-scaled condition: at these sizes ψ makes that "
+        "condition ask for ~1e-10, every variant (θ = 1 included) is then as quadratic as the exact solve, and the "
+        "linear/superlinear distinction of the paper cannot show. The 'paper' preset runs the paper's condition.",
         "Not reproduced here: 'fewer flops than the exact solve'. The accuracy condition of the method asks the "
         "Kaczmarz solver for a relative residual near 1e-10, which costs about N·κ² row operations; on these "
         "problems (KKT size ≤ 42) that is ~1,900× the flops of a dense LU solve (smoke: 2.8e6 vs 1.4e3 per "

@@ -44,6 +44,7 @@ class Params:
     max_row_ops: int = 100_000
     sampling: str = "row_norm"
     theta: str = "fixed"  # "fixed": θ_k = 1; "decaying": θ_k = 1/(k+1)
+    inner_rtol: float = 0.0  # > 0: stop the inner solve at ||Kz - b|| ≤ θ_k·inner_rtol·||b|| (a forcing term)
 
 
 @dataclass
@@ -199,6 +200,16 @@ def solve_direction(solver, K, b, z, tol, rng, params) -> tuple[np.ndarray, Solv
     return lu_direct(K, b)
 
 
+def inner_tolerance(params: Params, theta: float, delta: float, b_norm: float, K_norm: float, psi: float,
+                    tightening: float) -> float:
+    """The paper's accuracy condition ||Kz - b|| ≤ θ_k δ ||b|| / (||K|| ψ), or, with ``inner_rtol`` > 0,
+    the inexact-Newton forcing term ||Kz - b|| ≤ θ_k · inner_rtol · ||b|| (tightened by ν⁴ at each
+    failed descent test, as δ is)."""
+    if params.inner_rtol > 0:
+        return theta * params.inner_rtol * b_norm * tightening
+    return theta * delta * b_norm / (K_norm * psi)
+
+
 def adasketch_newton(
     problem: EqualityProblem, params: Params, solver: str, rng: np.random.Generator, max_iter: int, tol: float
 ) -> Iterator[Iterate]:
@@ -221,16 +232,16 @@ def adasketch_newton(
         b = -np.concatenate([point.grad_L, point.c])
         K_norm, b_norm = float(np.linalg.norm(K)), float(np.linalg.norm(b))
         theta = 1.0 if params.theta == "fixed" else 1.0 / (k + 1)
-        z, solved = np.zeros(n + m), False
+        z, solved, tightening = np.zeros(n + m), False, 1.0
         while True:
-            tol_inner = theta * delta * b_norm / (K_norm * psi)
+            tol_inner = inner_tolerance(params, theta, delta, b_norm, K_norm, psi, tightening)
             if not (solved and solver == "lu"):  # an exact solve does not depend on the tolerance
                 z, stats = solve_direction(solver, K, b, z, tol_inner, rng, params)
                 flops, row_ops, solved = flops + stats.flops, row_ops + stats.row_ops, True
             slope = float(point.merit_grad(eta1, eta2) @ z)
             if eta1 > 1e8 or eta2 < 1e-8 or slope <= -(eta2 / 2) * b_norm**2:
                 break
-            eta1, eta2 = eta1 * params.nu**2, eta2 / params.nu
+            eta1, eta2, tightening = eta1 * params.nu**2, eta2 / params.nu, tightening / params.nu**4
             trial = delta_trial(eta1, eta2, upsilon, psi, params.beta)
             delta = max(min(delta / params.nu**4, trial), params.delta_floor)
         alpha, trial_point = armijo(problem, point, z, eta1, eta2, slope, params.beta)

@@ -2,135 +2,77 @@
 
 ``results["fronts"][family]`` maps each op budget b (1..max_ops, as a string key) to the smallest
 max relative error reached with at most b ops, for the evolved programs and each classical family.
+``comparison_cells`` turns them into the claim kit's per-budget cells: one grid per claim, holding
+only the budgets where both sides exist, and, for the orders-of-magnitude claim, the best classical
+approximation of each budget as the baseline.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..base import Claim, Finding
+from ..claimkit import Threshold, fewer, needs
 
-EVOLVED = "evolved"
-
-
-def _front(results: Mapping[str, Any], family: str) -> dict[int, float]:
-    return {int(b): e for b, e in results["fronts"].get(family, {}).items() if e is not None}
-
-
-def _exact_budgets(results: Mapping[str, Any], family: str) -> list[int]:
-    """Budgets where the family has a member with exactly that many ops."""
-    return sorted(int(m["ops"]) for m in results["baselines"].get(family, []) if 1 <= int(m["ops"]) <= results["max_ops"])
-
-
-def check_beats_taylor(results: Mapping[str, Any]) -> Finding:
-    evolved, taylor = _front(results, EVOLVED), _front(results, "Taylor")
-    budgets = sorted(b for b in taylor if b in evolved)
-    if not budgets:
-        return Finding.inconclusive("no op budget has both an evolved program and a Taylor polynomial", budgets=budgets)
-    losing = [b for b in budgets if not evolved[b] < taylor[b]]
-    ratios = {b: taylor[b] / evolved[b] if evolved[b] > 0 else float("inf") for b in budgets}
-    worst = min(budgets, key=lambda b: ratios[b])
-    summary = (
-        f"the evolved front is below Taylor at {len(budgets) - len(losing)}/{len(budgets)} budgets "
-        f"(1..{budgets[-1]} ops); the narrowest margin is {ratios[worst]:.3g}x at {worst} ops "
-        f"({evolved[worst]:.3g} vs {taylor[worst]:.3g})"
-    )
-    return Finding.judge(not losing, summary, losing_budgets=losing, margin_by_budget=ratios)
-
-
-def weaken_beats_taylor(results: dict) -> dict:
-    """A search that never got past the Taylor polynomial: its front is the Taylor front."""
-    results["fronts"][EVOLVED] = dict(results["fronts"]["Taylor"])
-    return results
-
-
-def check_beats_minimax(results: Mapping[str, Any]) -> Finding:
-    evolved, minimax = _front(results, EVOLVED), _front(results, "minimax polynomial")
-    budgets = [b for b in _exact_budgets(results, "minimax polynomial") if b in evolved]
-    if not budgets:
-        return Finding.inconclusive("no budget with both a minimax polynomial and an evolved program", budgets=budgets)
-    ratios = {b: minimax[b] / evolved[b] if evolved[b] > 0 else float("inf") for b in budgets}
-    beaten = [b for b in budgets if evolved[b] < minimax[b]]
-    best = max(budgets, key=lambda b: ratios[b])
-    summary = (
-        f"the evolved front beats the minimax polynomial of the same op count at {beaten or 'no'} ops "
-        f"(best {ratios[best]:.3g}x at {best} ops: {evolved[best]:.3g} vs {minimax[best]:.3g})"
-    )
-    return Finding.judge(bool(beaten), summary, beaten_budgets=beaten, ratio_by_budget=ratios)
-
-
-def weaken_beats_minimax(results: dict) -> dict:
-    """A search whose programs are at best minimax polynomials (a little worse, as a fit would be)."""
-    results["fronts"][EVOLVED] = {b: e * 1.01 for b, e in results["fronts"]["minimax polynomial"].items()}
-    return results
-
-
-def check_orders_of_magnitude(results: Mapping[str, Any]) -> Finding:
-    evolved = _front(results, EVOLVED)
-    classical = [f for f in results["fronts"] if f != EVOLVED]
-    best_classical = {
-        b: min(_front(results, f).get(b, float("inf")) for f in classical) for b in evolved if b >= 2
-    }
-    ratios = {b: best_classical[b] / evolved[b] if evolved[b] > 0 else float("inf") for b in best_classical}
-    if not ratios:
-        return Finding.inconclusive("no evolved program with at least 2 ops", ratios=ratios)
-    best = max(ratios, key=lambda b: ratios[b])
-    threshold = results["orders_threshold"]
-    summary = (
-        f"largest gain over the best classical approximation (Taylor, minimax polynomial, Padé, rational minimax) "
-        f"with the same op budget: {ratios[best]:.3g}x at {best} ops ({evolved[best]:.3g} vs {best_classical[best]:.3g}); "
-        f"needed {threshold:g}x"
-    )
-    return Finding.judge(ratios[best] >= threshold, summary, ratio_by_budget=ratios, best_budget=best)
-
-
-def weaken_orders_of_magnitude(results: dict) -> dict:
-    """A search that only matches the best classical approximation at each budget."""
-    fronts = results["fronts"]
-    classical = [f for f in fronts if f != EVOLVED]
-    fronts[EVOLVED] = {
-        b: min((fronts[f].get(b) for f in classical if fronts[f].get(b) is not None), default=e)
-        for b, e in fronts[EVOLVED].items()
-    }
-    return results
-
-
+EVOLVED, BEST_CLASSICAL = "evolved", "best classical"
+ANY_BUDGET = 1e-6  # min_share: one budget suffices
 ORDERS_MIN_EVALUATIONS = 100_000
+BEATS = Threshold(1.0, "note", "the evolved front below the baseline's error (the note: 'dominates Taylor at every budget')")
+BEATS_MINIMAX = Threshold(1.0, "note", "the note: 'matches/beats minimax polynomial at ≥ 1 budget' (we ask strictly beats)")
+ORDERS = Threshold(100.0, "ours", "two orders of magnitude: our reading of the abstract's 'orders of magnitude more precision'")
 
 
-def orders_decidable(config) -> str | None:
-    """The abstract's gains come from a large search; a small one cannot refute them."""
-    if config.evaluations >= ORDERS_MIN_EVALUATIONS:
-        return None
-    return (
-        f"{config.evaluations:,} evaluations are too few to test 'orders of magnitude' (the paper's result comes from a "
-        f"large distributed search); runs of ≥ {ORDERS_MIN_EVALUATIONS:,} evaluations (the full preset) decide it"
-    )
+def _front(fronts: Mapping[str, Any], family: str) -> dict[int, float]:
+    return {int(b): e for b, e in fronts.get(family, {}).items() if e is not None}
+
+
+def comparison_cells(fronts: Mapping[str, Any], baselines: Mapping[str, list], max_ops: int) -> dict[str, dict]:
+    """{claim grid: {budget label: {name: {"error": e}}}} from the fronts."""
+    evolved, taylor, minimax = (_front(fronts, f) for f in (EVOLVED, "Taylor", "minimax polynomial"))
+    exact_minimax = {int(m["ops"]) for m in baselines.get("minimax polynomial", []) if 1 <= int(m["ops"]) <= max_ops}
+    classical = [f for f in fronts if f != EVOLVED]
+
+    def cell(b: int, name: str, error: float) -> dict:
+        return {EVOLVED: {"error": evolved[b]}, name: {"error": error}}
+
+    best = {b: min(_front(fronts, f).get(b, float("inf")) for f in classical) for b in evolved if b >= 2}
+    return {
+        "taylor_budgets": {f"{b} ops": cell(b, "Taylor", taylor[b]) for b in sorted(taylor) if b in evolved},
+        "minimax_budgets": {f"{b} ops": cell(b, "minimax polynomial", minimax[b]) for b in sorted(exact_minimax)
+                            if b in evolved and b in minimax},
+        "classical_budgets": {f"{b} ops": cell(b, BEST_CLASSICAL, e) for b, e in sorted(best.items())},
+    }
 
 
 CLAIMS = (
-    Claim(
-        id="evolved-front-beats-taylor",
-        statement="Programs evolved from scratch approximate 2^x on [0,1] more precisely than the Taylor polynomial at every operation budget.",
-        source="abstract; Sec. 4 (exp2 over the reals, baselines of joy/baselines.py)",
-        how_checked="For every budget b = 1..max_ops, the smallest max relative error of an evolved program with ≤ b ops is below that of the Taylor polynomial (Horner, 2·degree ops) with ≤ b ops.",
-        check=check_beats_taylor,
-        weaken=weaken_beats_taylor,
+    fewer(
+        "evolved-front-beats-taylor",
+        "Programs evolved from scratch approximate 2^x on [0,1] more precisely than the Taylor polynomial at every operation budget.",
+        "abstract; Sec. 4 (exp2 over the reals, baselines of joy/baselines.py)",
+        metric="error", method=EVOLVED, baseline="Taylor", at_least=BEATS, cells="taylor_budgets",
+        how_checked="For every budget b = 1..max_ops, the smallest max relative error of an evolved program with ≤ b ops "
+        "must be below that of the Taylor polynomial (Horner, 2·degree ops) with ≤ b ops.",
     ),
-    Claim(
-        id="evolved-front-beats-minimax-polynomial",
-        statement="At some operation count the evolved programs are more precise than the best (minimax) polynomial with the same number of operations.",
-        source="abstract; Sec. 4 and the note's 'reproduced (partially)' rule",
-        how_checked="At ≥ 1 even budget b ≤ max_ops (where a degree-b/2 minimax polynomial exists), the evolved front's max relative error is strictly below the Remez minimax polynomial's.",
-        check=check_beats_minimax,
-        weaken=weaken_beats_minimax,
+    fewer(
+        "evolved-front-beats-minimax-polynomial",
+        "At some operation count the evolved programs are more precise than the best (minimax) polynomial with the same number of operations.",
+        "abstract; Sec. 4 and the note's 'reproduced (partially)' rule",
+        metric="error", method=EVOLVED, baseline="minimax polynomial", at_least=BEATS_MINIMAX, cells="minimax_budgets",
+        min_share=ANY_BUDGET,
+        how_checked="At ≥ 1 even budget b ≤ max_ops (where a degree-b/2 minimax polynomial exists), the evolved front's "
+        "max relative error must be strictly below the Remez minimax polynomial's.",
     ),
-    Claim(
-        id="orders-of-magnitude-more-precise",
-        statement="For a given number of operations, evolved programs reach orders of magnitude more precision than previous approaches.",
-        source="abstract (v1: 'orders of magnitude more precision for a given number of operations')",
-        how_checked="At ≥ 1 budget, the best classical approximation with ≤ b ops (Taylor, minimax polynomial, Padé, rational minimax) has ≥ orders_threshold (default 100, i.e. two orders of magnitude) times the evolved front's max relative error. Decided only by runs of ≥ 100,000 evaluations.",
-        check=check_orders_of_magnitude,
-        weaken=weaken_orders_of_magnitude,
-        decidable=orders_decidable,
+    fewer(
+        "orders-of-magnitude-more-precise",
+        "For a given number of operations, evolved programs reach orders of magnitude more precision than previous approaches.",
+        "abstract (v1: 'orders of magnitude more precision for a given number of operations')",
+        metric="error", method=EVOLVED, baseline=BEST_CLASSICAL, at_least=ORDERS, cells="classical_budgets",
+        min_share=ANY_BUDGET,
+        how_checked=f"At ≥ 1 budget b ≥ 2, the best classical approximation with ≤ b ops (Taylor, minimax polynomial, "
+        f"Padé, rational minimax) must have at least {ORDERS.describe()} times the evolved front's max relative error. "
+        f"Decided only by runs of ≥ {ORDERS_MIN_EVALUATIONS:,} evaluations.",
+        decidable=needs(
+            lambda c: c.evaluations >= ORDERS_MIN_EVALUATIONS,
+            f"too few evaluations to test 'orders of magnitude' (the paper's result comes from a large distributed "
+            f"search); runs of ≥ {ORDERS_MIN_EVALUATIONS:,} evaluations (the full preset) decide it",
+        ),
     ),
 )

@@ -169,6 +169,8 @@ CLAIMS = (
         "ranked by the iteration that reached 1e-13).",
         check=check_greedy_beats_non_greedy,
         weaken=weaken_greedy,
+        baseline_swap=weaken_greedy,
+        baseline='Random',
     ),
     Claim(
         id="new-rules-beat-gauss-southwell",
@@ -180,6 +182,8 @@ CLAIMS = (
         "Hessian, so its guarantee applies). Logistic GSQ-vs-GS under Newton updates is reported, not judged.",
         check=check_new_rules_beat_gs,
         weaken=weaken_new_rules,
+        baseline_swap=weaken_new_rules,
+        baseline='GS',
     ),
     Claim(
         id="matrix-updates-beat-lipschitz",
@@ -189,6 +193,8 @@ CLAIMS = (
         f"with Hb updates is at least {NEWTON_GAIN:g}x lower than with Lb updates (the note's threshold).",
         check=check_matrix_updates,
         weaken=weaken_matrix_updates,
+        baseline_swap=weaken_matrix_updates,
+        baseline='Lb (Lipschitz updates)',
     ),
     Claim(
         id="l1-active-set-identification",

@@ -35,8 +35,11 @@ def check_certified_optimum(results: Mapping[str, Any]) -> Finding:
     )
 
 
-def weaken_certified_optimum(results: dict) -> dict:
-    results["admm"]["relative_gap"] = 1e-2
+def swap_in_local_training(results: dict) -> dict:
+    """The best SGD/Adam objective of the run in ADMM's place, its gap measured to the same certified lower bound."""
+    admm = results["admm"]
+    best = min(min(results["nonconvex"]["SGD"]), min(results["nonconvex"]["Adam"]))
+    admm["upper"], admm["relative_gap"] = best, (best - admm["lower"]) / abs(admm["lower"])
     return results
 
 
@@ -126,7 +129,9 @@ CLAIMS = (
         how_checked=f"At the end of the budget the relative gap between a feasible objective and a Lagrange-dual "
         f"lower bound is <= {GAP_TOLERANCE:g} (the note's threshold), and no SGD/Adam run ends below that lower bound.",
         check=check_certified_optimum,
-        weaken=weaken_certified_optimum,
+        weaken=swap_in_local_training,
+        baseline_swap=swap_in_local_training,
+        baseline="best of SGD/Adam",
     ),
     Claim(
         id="nonconvex-training-can-stall",

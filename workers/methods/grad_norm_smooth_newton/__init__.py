@@ -80,14 +80,14 @@ def run_one(problem: Problem, method: str, config: GradNormSmoothConfig, ctx) ->
         if gap <= config.tol or step.k >= config.max_iterations:
             break
     return {
-        "gaps": gaps, "iterations": step.k, "grad_calls": step.grad_calls,
-        "linear_solves": step.linear_solves, "seconds": ctx.clock() - started,
+        "gaps": gaps, "iterations": step.k, "grad_calls": step.grad_calls, "linear_solves": step.linear_solves,
+        "seconds": ctx.clock() - started, "censored": [] if gap <= config.tol else ["iterations", "grad_calls"],
     }
 
 
 def run(config: GradNormSmoothConfig, ctx) -> dict:
     problems, arrays = build_problems(config, ctx)
-    results = {"tol": config.tol, "problems": {}, "kind": {}, "approx_label": {}, "f_star": {}}
+    results = {"tol": config.tol, "problems": {}, "kind": {}, "approx_label": {}, "f_star": {}, "cells": {}}
     for i, problem in enumerate(problems):
         results["kind"][problem.name] = "softmax" if problem.name.startswith("softmax") else "logistic"
         results["approx_label"][problem.name] = problem.approx_label
@@ -97,6 +97,9 @@ def run(config: GradNormSmoothConfig, ctx) -> dict:
             ctx.progress((i * len(LABELS) + j) / (len(problems) * len(LABELS)), f"{LABELS[method]} on {problem.name}")
             runs[method] = run_one(problem, method, config, ctx)
         results["problems"][problem.name] = runs
+        results["cells"][problem.name] = {
+            m: {k: r[k] for k in ("iterations", "grad_calls", "linear_solves", "censored")} for m, r in runs.items()
+        }
     np.savez_compressed(ctx.artifact_path("problem.npz"), **arrays)
     ctx.progress(1.0, "done")
     return results
@@ -142,11 +145,17 @@ METHOD = Method(
         "method needs 7.1x (softmax, 107 vs 15) and 14x (logistic, 126 vs 9) the iterations of the exact-Hessian "
         "variant at smoke size (note asks ≤ 2x), and only 1.6x / 2.8x fewer iterations than the fast gradient "
         "method (note asks ≥ 10x). The paper's own claim, a global linear rate, does reproduce.",
+        "The linear-rate claims cannot tell Alg. 1 from plain gradient descent: with λ = 1e-3 (logistic) and the "
+        "softmax's curvature the problems are strongly convex, so the gradient method converges linearly as well. "
+        "The claim that separates them is 'fewer gradient calls than the gradient method' (equal first-order cost, "
+        "linear solves not even charged to Alg. 1): not reproduced at smoke size on softmax (Alg. 1 224 calls vs "
+        "gradient method 127), reproduced on logistic (266 vs 378).",
     ),
     run=run,
     device="cpu",
     expected_on_smoke={
         "approximate-close-to-exact-hessian": Verdict.NOT_REPRODUCED,
         "fewer-iterations-than-fast-gradient": Verdict.NOT_REPRODUCED,
+        "fewer-gradient-calls-than-gradient-method": Verdict.NOT_REPRODUCED,
     },
 )

@@ -19,6 +19,7 @@ from .experiment import make_solver, omega_grid, run_setting
 from .instances import SETTING_LABEL, SETTINGS_OF_CHOICE
 from .report import log_setting, save_problem, summarise
 
+
 class SorBanditConfig(MethodConfig):
     instances: int = Field(
         300, ge=20, le=20_000, description="T: linear systems per sequence, i.e. rounds of each bandit (paper: 5000)."
@@ -77,6 +78,7 @@ def run(config: SorBanditConfig, ctx) -> dict:
         "tolerance": config.tolerance,
         "omegas": omegas.round(6).tolist(),
         "settings": summaries,
+        "outcomes": {name: {"iterations": total} for name, total in summaries.get("high_variance", {}).get("totals", {}).items()},
     }
 
 
@@ -104,16 +106,12 @@ METHOD = Method(
     deviations=(
         "Smoke size: 300 instances, 1 trial, tolerance 1e-6 and the high-variance offsets only (paper: 5000 instances, "
         "40 trials, tolerance 1e-8, both offset distributions); the full preset uses 4 trials, the paper preset 40.",
-        "Threshold changed (the note's proposal was Tsallis-INF total / best fixed ω ≤ 1.1 at T = 5000, a number "
-        "the paper does not give): we allow 1 + 4√(k/T), the constant of Tsallis-INF's regret bound 4√(kT) "
-        "(Zimmert & Seldin 2021) with one round's cost in units of the best fixed ω's mean cost, which is 1.25 at "
-        "T = 5000 and 2.03 at T = 300; the note's 1.1 is 1 + 1.58√(k/T), a constant with no theoretical basis "
-        "(1.41 at T = 300). Because the envelope is loose at small T, the check also requires the excess to shrink "
-        "with the horizon (excess(T)/excess(T/4) ≤ 0.75; O(√T) regret gives 0.5), which a policy that does not "
-        "learn fails.",
-        "ChebCB is judged on the second half of the sequence: the paper's claim is asymptotic, and at T = 300 the "
-        "total over all rounds still contains the learning phase (20 arms × 6 Chebyshev coefficients), so that "
-        "total is reported but not judged.",
+        "Thresholds: Tsallis-INF is judged at the note's rule (total / best fixed ω ≤ 1.1) and ChebCB over all T rounds "
+        "(the note's 'beats the best fixed ω'), both at the paper's T = 5000 (full, paper presets); at smoke size "
+        "(T = 300) they are inconclusive. An earlier version allowed 1 + 4√(k/T) (2.03 at T = 300, measured 1.79) and "
+        "judged ChebCB on the second half only, because over all 300 rounds it loses (1.153x the best fixed ω; "
+        "0.690x on the second half): both numbers are still shown in the evidence, not judged. The excess-shrink "
+        "rule (excess(T)/excess(T/4) ≤ 0.75) and the instance-optimal check's rules are ours.",
         "Every arm's cost is tabulated once per instance and all policies replay the table (the official scripts "
         "re-run SOR inside each policy's loop on the same A_t, b_t; SOR is deterministic, so the costs are the same).",
         "SOR iterates the residual r ← r − A M⁻¹r (wavefront triangular solves, batched over systems) instead of "

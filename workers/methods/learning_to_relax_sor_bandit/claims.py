@@ -1,23 +1,25 @@
-"""The paper's two headline claims, decided from one run's results (see ``report.summarise``)."""
+"""The paper's headline claims, decided from one run's results (see ``report.summarise``).
+
+The two comparisons with the best fixed ω are judged at the reproduction note's rules on a horizon
+long enough for them (the paper's T = 5000: the ``full`` preset); shorter runs report the numbers
+but are inconclusive. "Approaches the instance-optimal policy" is decided wherever ChebCB has had
+the rounds to fit its cost models.
+"""
 from __future__ import annotations
 
+import copy
 from typing import Any, Mapping
 
 from ..base import Claim, Finding
+from ..claimkit import Threshold, annotated, fewer, fmt, needs
 from .instances import SETTINGS_OF_CHOICE
 from .report import BEST_FIXED, CHEBCB, INSTANCE_OPTIMAL, TSALLIS, envelope
 
-SHRINK_LIMIT = 0.75  # excess(T)/excess(T/4): 0.5 for O(√T) regret, 1 for a policy that does not learn
-
-
-def _excess_shrinks(excess: Mapping[str, float]) -> bool:
-    return excess["full"] <= max(SHRINK_LIMIT * excess["quarter"], 0.0)
-
-
-def tsallis_undecidable(horizon: int, arms: int) -> str | None:
-    if horizon < 8 * arms:
-        return f"T = {horizon} < 8k = {8 * arms}: too few rounds to try every arm by T/4"
-    return None
+NOTE_HORIZON = 5000
+TSALLIS_RATIO = Threshold(1.1, "note", "Tsallis-INF total / best fixed ω's at T = 5000")
+SHRINK = Threshold(0.75, "ours", "excess(late)/excess(early): O(√T) regret predicts 0.5, a policy that does not learn 1")
+CHEBCB_BEATS = Threshold(1.0, "note", "ChebCB beats the best fixed ω over all T rounds")
+LONG_ENOUGH = f"the note states its rule at the paper's T = {NOTE_HORIZON}; shorter runs show the numbers only"
 
 
 def chebcb_undecidable(horizon: int, arms: int, terms: int, settings) -> str | None:
@@ -30,22 +32,21 @@ def chebcb_undecidable(horizon: int, arms: int, terms: int, settings) -> str | N
 
 def check_tsallis(results: Mapping[str, Any]) -> Finding:
     arms, horizon = results["arms"], results["instances"]
-    reason = tsallis_undecidable(horizon, arms)
-    if reason:
-        return Finding.inconclusive(reason, instances=horizon)
-    allowed = envelope(horizon, arms)
-    parts, numbers, holds = [], {"allowed_ratio": allowed, "shrink_limit": SHRINK_LIMIT}, True
+    theory = envelope(horizon, arms)
+    parts, numbers = [], {**TSALLIS_RATIO.evidence(), **SHRINK.evidence("shrink_limit"), "theory_envelope": theory}
+    holds, holds_at_theory = True, True
     for name, s in results["settings"].items():
         ratio, excess = s["ratio_to_best_fixed"][TSALLIS], s["tsallis_excess_by_horizon"]
-        holds &= ratio <= allowed and _excess_shrinks(excess)
-        numbers |= {f"{name}_ratio": ratio}
-        numbers |= {f"{name}_excess_quarter": excess["quarter"], f"{name}_excess_full": excess["full"]}
+        shrinks = excess["full"] <= max(SHRINK.value * excess["quarter"], 0.0)
+        holds &= ratio <= TSALLIS_RATIO.value and shrinks
+        holds_at_theory &= ratio <= theory and shrinks
+        numbers |= {f"{name}_ratio": ratio, f"{name}_excess_quarter": excess["quarter"], f"{name}_excess_full": excess["full"]}
         parts.append(
-            f"{s['label']}: Tsallis-INF used {ratio:.3f}x the iterations of the best fixed "
-            f"ω={s['best_fixed_omega']:.2f} "
-            f"over {horizon} instances (allowed {allowed:.3f} = 1+4√({arms}/{horizon})), its excess fell from "
-            f"{excess['quarter']:.0%} at T/4 to {excess['full']:.0%} at T (≤ {SHRINK_LIMIT:.2f}x required)"
+            f"{s['label']}: Tsallis-INF used {ratio:.3f}x the iterations of the best fixed ω={s['best_fixed_omega']:.2f} "
+            f"over {horizon} instances (note: ≤ {fmt(TSALLIS_RATIO.value)}; regret bound 1+4√(k/T) = {theory:.3f}), its "
+            f"excess fell from {excess['quarter']:.0%} at T/4 to {excess['full']:.0%} at T (≤ {fmt(SHRINK.value)}x required)"
         )
+    numbers["verdict_at_theory_envelope"] = "reproduced" if holds_at_theory else "not_reproduced"
     return Finding.judge(holds, "; ".join(parts), **numbers)
 
 
@@ -58,32 +59,38 @@ def weaken_tsallis(results: dict) -> dict:
     return results
 
 
-def check_chebcb(results: Mapping[str, Any]) -> Finding:
-    horizon = results["instances"]
-    reason = chebcb_undecidable(horizon, results["arms"], results["chebyshev_terms"], results["settings"])
-    if reason:
-        return Finding.inconclusive(reason, instances=horizon, settings=list(results["settings"]))
+def excess_over_optimal(s: Mapping[str, Any], half: str, policy: str) -> float:
+    ratios = s[f"{half}_half_ratio_to_best_fixed"]
+    return ratios[policy] / ratios[INSTANCE_OPTIMAL] - 1.0
+
+
+def check_approaches_optimal(results: Mapping[str, Any]) -> Finding:
     s = results["settings"]["high_variance"]
-    late = s["late_half_ratio_to_best_fixed"]
-    overall = s["ratio_to_best_fixed"][CHEBCB]
+    early, late = (excess_over_optimal(s, h, CHEBCB) for h in ("early", "late"))
+    best_fixed_late = 1.0 / s["late_half_ratio_to_best_fixed"][INSTANCE_OPTIMAL] - 1.0
+    holds = late <= SHRINK.value * early and late < best_fixed_late
     summary = (
-        f"Over instances {horizon // 2 + 1}–{horizon} ChebCB used {late[CHEBCB]:.3f}x the iterations of the best "
-        "fixed ω "
-        f"for those instances (instance-optimal ω*: {late[INSTANCE_OPTIMAL]:.3f}x, Tsallis-INF: {late[TSALLIS]:.3f}x); "
-        f"over all {horizon} instances, learning phase included, {overall:.3f}x"
+        f"High-variance offsets: ChebCB's excess over the instance-optimal ω* fell from {early:.0%} (first half) to "
+        f"{late:.0%} (second half; ≤ {fmt(SHRINK.value)}x required) and, in the second half, is "
+        f"{'below' if late < best_fixed_late else 'not below'} the best fixed ω's {best_fixed_late:.0%} "
+        f"(Tsallis-INF: {excess_over_optimal(s, 'late', TSALLIS):.0%})"
     )
-    numbers = {"late_ratio": late[CHEBCB], "overall_ratio": overall}
-    numbers["instance_optimal_late_ratio"] = late[INSTANCE_OPTIMAL]
-    return Finding.judge(late[CHEBCB] < 1.0, summary, **numbers)
+    return Finding.judge(holds, summary, early_excess=early, late_excess=late, best_fixed_late_excess=best_fixed_late,
+                         **SHRINK.evidence("shrink_limit"))
 
 
-def weaken_chebcb(results: dict) -> dict:
-    """A contextual learner that only matches the best fixed ω."""
-    s = results["settings"].get("high_variance")
-    if s is not None:
-        s["late_half_ratio_to_best_fixed"][CHEBCB] = 1.0
-        s["ratio_to_best_fixed"][CHEBCB] = max(1.0, s["ratio_to_best_fixed"][CHEBCB])
-    return results
+def swap_in_tsallis(results: dict) -> dict:
+    swapped = copy.deepcopy(results)
+    s = swapped["settings"]["high_variance"]
+    for half in ("early", "late"):
+        s[f"{half}_half_ratio_to_best_fixed"][CHEBCB] = s[f"{half}_half_ratio_to_best_fixed"][TSALLIS]
+    return swapped
+
+
+def late_half(results: Mapping[str, Any]) -> tuple[str, dict]:
+    """The second-half ratio (the earlier, looser reading), reported beside the verdict."""
+    late = results["settings"]["high_variance"]["late_half_ratio_to_best_fixed"][CHEBCB]
+    return f"Second half only: {late:.3f}x the best fixed ω.", {"late_half_ratio": late}
 
 
 CLAIMS = (
@@ -95,36 +102,41 @@ CLAIMS = (
         ),
         source="abstract; official code scripts/learning.m (Tsallis-INF vs fixed ω, 20-point ω grid)",
         how_checked=(
-            "On every offset distribution run, with k grid values of ω and T instances: (a) Tsallis-INF total "
-            "iterations / best fixed ω's total ≤ 1 + 4√(k/T) (2.03 at k=20, T=300; 1.25 at T=5000): Tsallis-INF's "
-            "regret bound 4√(kT) (Zimmert & Seldin 2021) with one round's cost counted in units of the best fixed "
-            "ω's mean cost, as the official learner rescales losses by their running mean; and (b) the excess over "
-            "the best fixed ω (in hindsight of the rounds so far) shrinks with the horizon: "
-            f"excess(T)/excess(T/4) ≤ {SHRINK_LIMIT} "
-            "(O(√T) regret predicts 0.5, a policy that does not learn 1). Inconclusive when T < 8k."
+            f"On every offset distribution run, at T ≥ {NOTE_HORIZON}: (a) Tsallis-INF total iterations / best fixed "
+            f"ω's total ≤ {TSALLIS_RATIO.describe()}, and (b) its excess over the best fixed ω (in hindsight of the rounds "
+            f"so far) shrinks with the horizon: excess(T)/excess(T/4) ≤ {SHRINK.describe()}. The evidence also gives the "
+            "verdict at Tsallis-INF's regret bound 1 + 4√(k/T) (Zimmert & Seldin 2021; 2.03 at T = 300, 1.25 at T = 5000)."
         ),
         check=check_tsallis,
         weaken=weaken_tsallis,
-        decidable=lambda config: tsallis_undecidable(config.instances, config.arms),
+        decidable=needs(lambda c: c.instances >= NOTE_HORIZON, LONG_ENOUGH),
     ),
+    annotated(fewer(
+        "chebcb-beats-best-fixed-omega-high-variance",
+        "Given the diagonal offset c_t as context, the ChebCB contextual bandit beats the best fixed ω on the "
+        "high-variance offsets.",
+        "abstract; official code scripts/contextual.m (high-variance offsets: ChebCB, ω≈ω*, instance-optimal)",
+        metric="iterations", method=CHEBCB, baseline=BEST_FIXED, at_least=CHEBCB_BEATS,
+        how_checked=f"High-variance offsets, T ≥ {NOTE_HORIZON}: ChebCB's total iterations over all T rounds (learning "
+        "phase included) must be below the best fixed grid ω's in hindsight on the same instances (the note's rule); "
+        "the second-half ratio is reported with it.",
+        decidable=needs(lambda c: c.instances >= NOTE_HORIZON and "high_variance" in SETTINGS_OF_CHOICE[c.offsets],
+                        LONG_ENOUGH + " (and the high-variance offsets must run)"),
+    ), late_half),
     Claim(
-        id="chebcb-beats-best-fixed-omega-high-variance",
-        statement=(
-            "Given the diagonal offset c_t as context, the ChebCB contextual bandit beats the best fixed ω on the "
-            "high-variance offsets, approaching the instance-optimal policy."
-        ),
-        source="abstract; official code scripts/contextual.m (high-variance offsets: ChebCB, ω≈ω*, instance-optimal)",
+        id="chebcb-approaches-instance-optimal",
+        statement="The contextual bandit approaches the instance-optimal policy ω*(c_t) on the high-variance offsets.",
+        source="abstract (a contextual bandit approaches the instance-optimal ω)",
         how_checked=(
-            "High-variance offsets: ChebCB's iterations on the second half of the sequence (instances T/2+1..T, after "
-            "a burn-in of T/2 rounds) / those of the best fixed grid ω in hindsight on the same instances < 1. The "
-            "claim is asymptotic, so it is judged on the late rounds; the ratio over all T rounds (learning phase "
-            "included) and the instance-optimal ω*'s ratio are reported with it. Inconclusive if the high-variance "
-            "setting did not run or T/2 is less than the k·m coefficients ChebCB fits (120 by default)."
+            "High-variance offsets: ChebCB's cost excess over the instance-optimal ω* in the second half of the "
+            f"sequence is at most {SHRINK.describe()} times its excess in the first half, and below the best fixed "
+            "ω's excess in the second half (closer to ω* than any non-contextual policy can be). Tsallis-INF's numbers "
+            "in ChebCB's place must fail. Inconclusive if T/2 is less than the k·m coefficients ChebCB fits."
         ),
-        check=check_chebcb,
-        weaken=weaken_chebcb,
-        decidable=lambda config: chebcb_undecidable(
-            config.instances, config.arms, config.chebyshev_terms, SETTINGS_OF_CHOICE[config.offsets]
-        ),
+        check=check_approaches_optimal,
+        weaken=swap_in_tsallis,
+        decidable=lambda c: chebcb_undecidable(c.instances, c.arms, c.chebyshev_terms, SETTINGS_OF_CHOICE[c.offsets]),
+        baseline_swap=swap_in_tsallis,
+        baseline=TSALLIS,
     ),
 )

@@ -61,8 +61,8 @@ def summarise(run: SettingRun, omegas: np.ndarray, max_iterations: int) -> dict:
     trials, horizon, arms = grid.shape
     curves = comparison_curves(run)
     totals = {name: float(c.sum(axis=1).mean()) for name, c in curves.items()}
-    late = slice(horizon // 2, horizon)
-    late_best = grid[:, late].sum(axis=1).min(axis=1)
+    halves = {"early": slice(0, horizon // 2), "late": slice(horizon // 2, horizon)}
+    best_of = {h: grid[:, w].sum(axis=1).min(axis=1) for h, w in halves.items()}
     arm_totals = grid.sum(axis=1)
     alpha, beta = OFFSET_BETA[run.sequences.setting]
     return {
@@ -76,10 +76,10 @@ def summarise(run: SettingRun, omegas: np.ndarray, max_iterations: int) -> dict:
         "uniform_random_total": float(arm_totals.mean()),
         "totals": totals,
         "ratio_to_best_fixed": {name: totals[name] / totals[BEST_FIXED] for name in totals},
-        "late_half_ratio_to_best_fixed": {
-            name: _ratio_of_means(curves[name][:, late].sum(axis=1), late_best)
+        **{f"{h}_half_ratio_to_best_fixed": {
+            name: _ratio_of_means(curves[name][:, w].sum(axis=1), best_of[h])
             for name in (TSALLIS, CHEBCB, TSALLIS_CB, INSTANCE_OPTIMAL)
-        },
+        } for h, w in halves.items()},
         "tsallis_excess_by_horizon": tsallis_excess_by_horizon(run),
         "tsallis_envelope": envelope(horizon, arms),
         "omega_star_range": [float(run.omega_star.min()), float(run.omega_star.max())],

@@ -150,3 +150,28 @@ def exact_resolvent_halpern(resolvent: Callable[[np.ndarray], np.ndarray], z0, i
     for k in range(iterations):
         iterates.append(z0 / (k + 2) + (1 - 1 / (k + 2)) * resolvent(iterates[-1]))
     return iterates
+
+
+def vr_extragradient(oracle: Oracle, z0, target, budget, rng, on_point: OnPoint, keep_alive, *,
+                     lipschitz: float, gamma=0.95) -> SolveResult:
+    """VR-EG, the loopless-SVRG extragradient of Alacaoglu & Malitsky (COLT 2022, Alg. 1) on F itself
+    (g = 0): z̄ = (1−p)v + pw, v½ = z̄ − τF(w), v⁺ = v½ − τ(F_i(v½) − F_i(w)), snapshot w ← v⁺ with
+    probability p = 2/n, τ = γ√p/L. The residual ‖F(w)‖ is read at snapshots (computed anyway)."""
+    p, matrices = min(1.0, 2.0 / oracle.n), oracle.component_matrices()
+    tau = gamma * np.sqrt(p) / lipschitz
+    w, F_w, k = z0.copy(), oracle.full(z0), 0
+    v, residual = w.copy(), float(np.linalg.norm(F_w))
+    on_point(oracle.calls, residual)
+    while residual > target:
+        if oracle.calls > budget:
+            return SolveResult(None, residual, w, k)
+        steps = rng.geometric(p)
+        for i in rng.integers(oracle.n, size=steps):
+            half = (1 - p) * v + p * w - tau * F_w
+            v = half - tau * (matrices[i] @ (half - w))
+        oracle.charge(2 * steps)
+        w, F_w = v, oracle.full(v)
+        residual, k = float(np.linalg.norm(F_w)), k + 1
+        on_point(oracle.calls, residual)
+        keep_alive()
+    return SolveResult(oracle.calls, residual, w, k)
