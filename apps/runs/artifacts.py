@@ -98,7 +98,8 @@ def result_record(run: Run, files) -> dict:
             for s in run.series.all()
         },
         "claims": run.claims, "results": run.results,
-        "artifacts": [name for name, _ in files if name != FIGURE_NAME], "preset": run.preset or None,
+        "artifacts": [name for name, _ in files if name != FIGURE_NAME], "events": run.events,
+        "preset": run.preset or None,
     }
 
 

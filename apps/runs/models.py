@@ -57,6 +57,8 @@ class Run(models.Model):
     commit = models.CharField(max_length=64, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     results = models.JSONField(default=dict, blank=True)
+    events = models.JSONField(default=list, blank=True, help_text="Numerical trouble the run met (NaN/inf, "
+                              "divergence, stagnation), as the method context labelled it.")
     claims = models.JSONField(default=list, blank=True)
     all_reproduced = models.BooleanField(default=False)
     error = models.TextField(blank=True)

@@ -19,6 +19,7 @@ class ProbeConfig(MethodConfig):
     )
     fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
     label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
+    nan_at_step: int = Field(-1, ge=-1, le=100_000, description="Log NaN instead of the value at this step (-1: never).")
     extra_series: int = Field(0, ge=0, le=200, description="Further series logged beside 'probe value' "
                               "(which declares no panel), spread over extra_panels panels with a unit each.")
     extra_panels: int = Field(3, ge=1, le=200, description="Panels of the extra series: error, iterations, "
@@ -36,7 +37,7 @@ def run(config: ProbeConfig, ctx) -> dict:
                     time.sleep(0.05)
             raise RuntimeError(f"probe failure at step {step}")
         value *= 0.9
-        ctx.log("probe value", step, value)
+        ctx.log("probe value", step, float("nan") if step == config.nan_at_step else value)
         if config.extra_series:
             log_extra_series(ctx, step, value, config.extra_series, config.extra_panels)
         ctx.progress((step + 1) / config.steps, f"step {step + 1}/{config.steps}")

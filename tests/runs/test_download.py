@@ -59,7 +59,7 @@ def test_a_downloaded_run_matches_the_cli_output_of_the_same_method_preset_and_s
     downloaded = json.loads(archive.read(folder + "result.json"))
     written = json.loads((cli / "result.json").read_text())
     assert list(downloaded) == list(written)  # same keys, same order
-    for key in ("method", "paper", "config", "seed", "preset", "artifacts", "results"):
+    for key in ("method", "paper", "config", "seed", "preset", "artifacts", "results", "events"):
         assert downloaded[key] == written[key], key
     assert downloaded["series"] == written["series"]  # points, final step and value, panel, unit
     assert [(c["id"], c["verdict"], c["evidence"]) for c in downloaded["claims"]] == [
@@ -75,3 +75,13 @@ def test_metrics_csv_is_built_one_stored_chunk_at_a_time(catalog):
     assert blocks[0].startswith(b"series,step,wall_s,value\r\n")
     assert len(blocks) >= run.series.count()  # one block per chunk, never the whole run at once
     assert b"".join(blocks).count(b"\n") == 1 + 30 * 5
+
+
+def test_numerical_trouble_is_kept_on_the_run_and_in_its_result_json(client, catalog):
+    config = get_method("lab-probe").build_config("smoke", {"steps": 6, "nan_at_step": 2}).model_dump(mode="json")
+    run = Run.objects.create(method=catalog, config=config, config_hash="nan", preset="smoke")
+    assert run_once(run.pk) == "succeeded"
+    run.refresh_from_db()
+    assert [(e["series"], e["step"], e["kind"], e["value"]) for e in run.events] == [("probe value", 2.0, "nonfinite", None)]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(f"/runs/{run.pk}/artifacts.zip").streaming_content)))
+    assert json.loads(archive.read(f"run-{run.pk}/result.json"))["events"] == run.events
