@@ -31,7 +31,7 @@ gpu-worker: setup
 	$(VENV)/bin/celery -A apps worker -Q gpu --concurrency 1 --pool prefork -n gpu@%h --loglevel INFO
 
 web: setup
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@VENV=$(VENV) bash scripts/web.sh
 
 bench: setup
 	$(PY) -m pip install -q -r bench/requirements.txt && $(PY) -m bench $(ARGS)

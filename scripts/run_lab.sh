@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the whole lab in the foreground: one CPU worker (with the reaper) and the web server.
+# Start the whole lab in the foreground: one CPU worker (with the reaper) and the web server
+# (gunicorn with threads: scripts/web.sh, settings in scripts/gunicorn.conf.py).
 # Ctrl-C stops both. Uses DATABASE_URL / REDIS_URL when set; see apps/settings.py for defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +17,10 @@ ReproLab is starting
   database : $database
   broker   : $broker
   worker   : CPU worker, queue 'cpu', pid $worker (log: var/log/worker.log)
-  web      : http://127.0.0.1:8000
+  web      : http://${REPROLAB_WEB_BIND:-127.0.0.1:8000} (gunicorn, ${REPROLAB_WEB_WORKERS:-2} workers x ${REPROLAB_WEB_THREADS:-8} threads; access log: var/log/web.log)
 Stop everything with Ctrl-C. A GPU worker on this or another host: see README ("GPU workers").
 MSG
-"$VENV/bin/python" manage.py runserver 127.0.0.1:8000 --noreload &
+REPROLAB_WEB_ACCESS_LOG=${REPROLAB_WEB_ACCESS_LOG:-var/log/web.log} VENV="$VENV" bash scripts/web.sh &
 web=$!
 trap 'echo; echo "stopping worker ($worker) and web server ($web)"; kill $worker $web 2>/dev/null; wait 2>/dev/null; exit 0' INT TERM
 wait $web

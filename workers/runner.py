@@ -15,7 +15,7 @@ from apps.runs.figures import write_figure_html
 from apps.runs.models import RunStatus
 from apps.runs.store import FencedOut, PointWriter, register_artifacts, run_artifact_dir
 from workers.methods.context import RunCancelled, RunContext
-from workers.methods.execute import device_name, execute
+from workers.methods.execute import device_name, execute, jsonable
 from workers.methods.registry import get_method
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class DbContext(RunContext):
         self.stop = stop
 
     def _write_points(self, points):
-        self.writer.write(points)
+        self.writer.write(points, self.series_summary())  # with each series' panel and unit
 
     def _report_progress(self, fraction: float, message: str) -> None:
         self.latest_progress = (fraction, message)
@@ -140,6 +140,7 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
         commit=record["commit"],
         timings=record["timings"],
         results=record["results"],
+        events=jsonable(record["events"]),  # a NaN value becomes null: JSON columns refuse NaN
         claims=claims,
         all_reproduced=bool(claims) and all(c["verdict"] == "reproduced" for c in claims),
     )
@@ -167,6 +168,7 @@ def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
             return "skipped"
         except Exception:
             fields["error"] = fields.get("error", "") + "\n(points after the last flush could not be saved)"
+    fields.setdefault("events", jsonable([event.as_dict() for event in ctx.trouble.events]))
     if "device_name" not in fields:  # a succeeded run brings the name from its record
         fields["device_name"] = device_name(ctx.device)
     try:

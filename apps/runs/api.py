@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from django.conf import settings
 from django.http import FileResponse, Http404
@@ -126,11 +127,13 @@ def get_run(request, run_id: int):
 
 
 @router.get("/runs/{run_id}/metrics", summary="Curves, bucketed to max_points per series (min and max kept)")
-def get_metrics(request, run_id: int, series: str = "", max_points: int = 0):
+def get_metrics(request, run_id: int, series: str = "", max_points: int = 0, after: float | None = None):
+    """`after`: only the points with a step above it (a page polling a running run)."""
     run = visible_run_or_404(reader(request), run_id)
     names = [s for s in series.split(",") if s] if series else None
     limit = max_points if max_points > 0 else settings.METRICS_MAX_POINTS
-    return {"run": run.pk, "status": run.status, "series": run_curves(run, limit, names)}
+    after = after if after is not None and math.isfinite(after) else None
+    return {"run": run.pk, "status": run.status, "after": after, "series": run_curves(run, limit, names, after)}
 
 
 @router.get("/runs/{run_id}/metrics.csv", summary="Every stored point as CSV")

@@ -2,18 +2,24 @@
 run's own folder (no symlinks, no traversal), zipped with flat, safe member names."""
 from __future__ import annotations
 
-import tempfile
+import csv
+import io
+import json
 import zipfile
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 
 from workers.methods.context import ARTIFACT_NAME
 
 from .figures import FIGURE_NAME, PLOTLY_JS, PLOTLY_JS_NAME
-from .models import Artifact, Run
+from .models import Artifact, MetricChunk, Run
+from .points import DTYPE
 from .store import run_artifact_dir
+
+COPY_BLOCK = 1 << 20
 
 
 def artifact_file(run: Run, name: str) -> Path | None:
@@ -30,23 +36,92 @@ def artifact_file(run: Run, name: str) -> Path | None:
     return path
 
 
-def zip_response(run: Run) -> FileResponse:
-    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for artifact in run.artifacts.all():
-            path = artifact_file(run, artifact.name)
-            if path is not None:
-                archive.write(path, arcname=f"run-{run.pk}/{artifact.name}")
-        if run.artifacts.filter(name=FIGURE_NAME).exists():
-            archive.write(PLOTLY_JS, arcname=f"run-{run.pk}/{PLOTLY_JS_NAME}")
-        archive.writestr(f"run-{run.pk}/run.json", _run_json(run))
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"run-{run.pk}-artifacts.zip")
+def zip_response(run: Run) -> StreamingHttpResponse:
+    """The run as the CLI's output folder: result.json (the CLI's format), metrics.csv (every
+    point) and the method's files, plus figure.html with plotly.min.js beside it and run.json
+    (the lab's record: status, error, worker). Streamed as it is built: nothing is spooled and
+    the points pass through one chunk at a time."""
+    response = StreamingHttpResponse(_zip_stream(run), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-artifacts.zip"'
+    return response
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only, unseekable file whose bytes are taken out as they come (zipfile then
+    writes each member's sizes after its data)."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _zip_stream(run: Run):
+    pipe = _Pipe()
+    folder = f"run-{run.pk}"
+    files = [(a.name, path) for a in run.artifacts.all() if (path := artifact_file(run, a.name)) is not None]
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{folder}/result.json", json.dumps(result_record(run, files), indent=2))
+        yield pipe.take()
+        with archive.open(f"{folder}/metrics.csv", "w", force_zip64=True) as member:
+            for block in metrics_csv_blocks(run):
+                member.write(block)
+                yield pipe.take()
+        for name, path in files:
+            with path.open("rb") as source, archive.open(f"{folder}/{name}", "w", force_zip64=True) as member:
+                while block := source.read(COPY_BLOCK):
+                    member.write(block)
+                    yield pipe.take()
+        if any(name == FIGURE_NAME for name, _ in files):
+            archive.write(PLOTLY_JS, arcname=f"{folder}/{PLOTLY_JS_NAME}")
+        archive.writestr(f"{folder}/run.json", _run_json(run))
+    yield pipe.take()
+
+
+def result_record(run: Run, files) -> dict:
+    """result.json as `python -m workers.methods run` writes it, from the run's rows."""
+    return {
+        "method": run.method.slug, "paper": run.method.paper.number, "config": run.config, "seed": run.seed,
+        "device": run.device_name, "versions": run.versions, "commit": run.commit, "timings": run.timings,
+        "series": {
+            s.name: {"points": s.points, "last_step": s.last_step, "last_value": s.last_value,
+                     "panel": s.panel or None, "unit": s.unit or None}
+            for s in run.series.all()
+        },
+        "claims": run.claims, "results": run.results,
+        "artifacts": [name for name, _ in files if name != FIGURE_NAME], "events": run.events,
+        "preset": run.preset or None,
+    }
+
+
+def metrics_csv_blocks(run: Run):
+    """metrics.csv as the CLI writes it (series, step, wall_s to the microsecond, value; a
+    missing value is nan), series by series in logging order, one stored chunk at a time."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["series", "step", "wall_s", "value"])
+    names = dict(run.series.values_list("id", "name"))
+    chunks = MetricChunk.objects.filter(series__run=run).order_by("series_id", "id")
+    for series_id, *columns in chunks.values_list("series_id", "steps", "walls", "values").iterator(chunk_size=20):
+        steps, walls, values = (np.frombuffer(bytes(c), dtype=DTYPE).tolist() for c in columns)
+        name = names[series_id]
+        writer.writerows((name, repr(st), f"{w:.6f}", repr(v)) for st, w, v in zip(steps, walls, values))
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue().encode()
 
 
 def _run_json(run: Run) -> str:
-    import json
-
     return json.dumps(
         {
             "id": run.pk, "method": run.method.slug, "preset": run.preset, "config": run.config, "seed": run.seed,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .access import visible_runs
 from .groups import group_summary
-from .points import sorted_columns
+from .models import Series
 
 MAX_COMPARED = 12
 
@@ -23,12 +23,13 @@ def _run_ids(request) -> list[int]:
     return list(dict.fromkeys(ids))[:MAX_COMPARED]
 
 
-def final_values(run) -> dict[str, float | None]:
-    """Each series' value at its last step (None if that value is missing)."""
-    finals = {}
-    for series in run.series.all():
-        steps, _, values = sorted_columns(series)
-        finals[series.name] = None if not values.size or values[-1] != values[-1] else float(values[-1])
+def final_values(runs) -> dict[int, dict[str, float | None]]:
+    """Per run, each series' value at its last step (None if missing), as the writer kept it
+    on the series row: one query for all the runs, no points read."""
+    finals: dict[int, dict[str, float | None]] = {run.pk: {} for run in runs}
+    rows = Series.objects.filter(run__in=[run.pk for run in runs]).values_list("run_id", "name", "last_value")
+    for run_id, name, value in rows:
+        finals[run_id][name] = value
     return finals
 
 
@@ -37,7 +38,7 @@ def compare(request):
     ids = _run_ids(request)
     by_id = {r.pk: r for r in visible_runs(request.user).filter(pk__in=ids)}
     runs = [by_id[i] for i in ids if i in by_id]
-    finals = {run.pk: final_values(run) for run in runs}
+    finals = final_values(runs)
     series_names = sorted({name for values in finals.values() for name in values})
     rows = [{"name": name, "values": [finals[r.pk].get(name) for r in runs]} for name in series_names]
     context = {
@@ -56,14 +57,15 @@ def group_detail(request, group):
     runs = list(visible_runs(request.user).filter(group=group).order_by("seed"))
     if not runs:
         raise Http404("no such seed group")
-    target = _float(request.GET.get("target"))
+    target = finite_float(request.GET.get("target"))
     summary = group_summary(runs, target)
     context = {"runs": runs, "summary": summary, "target": target, "first": runs[0],
                "active": any(r.is_active for r in runs)}
     return render(request, "runs/group.html", context)
 
 
-def _float(value):
+def finite_float(value) -> float | None:
+    """The number in a query parameter, or None if it is missing, not a number or not finite."""
     try:
         number = float(value)
     except (TypeError, ValueError):

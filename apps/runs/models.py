@@ -57,6 +57,8 @@ class Run(models.Model):
     commit = models.CharField(max_length=64, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     results = models.JSONField(default=dict, blank=True)
+    events = models.JSONField(default=list, blank=True, help_text="Numerical trouble the run met (NaN/inf, "
+                              "divergence, stagnation), as the method context labelled it.")
     claims = models.JSONField(default=list, blank=True)
     all_reproduced = models.BooleanField(default=False)
     error = models.TextField(blank=True)
@@ -78,9 +80,17 @@ class Run(models.Model):
 
 
 class Series(models.Model):
+    """One curve of a run. `panel` and `unit` are what the method declared through ctx.log
+    (blank: none); `last_step` / `last_value` are the value at the largest step written so far
+    (kept by the writer, so pages never read the points to show a final value)."""
+
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="series")
     name = models.CharField(max_length=120)
     points = models.PositiveIntegerField(default=0)
+    panel = models.CharField(max_length=60, blank=True, default="")
+    unit = models.CharField(max_length=30, blank=True, default="")
+    last_step = models.FloatField(null=True, blank=True)
+    last_value = models.FloatField(null=True, blank=True, help_text="None when missing or not finite.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "name"], name="unique_series_per_run")]
@@ -95,6 +105,8 @@ class MetricChunk(models.Model):
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="chunks")
     count = models.PositiveIntegerField()
+    max_step = models.FloatField(null=True, blank=True, help_text="Largest step in the chunk: a poll for "
+                                 "points after step s reads only chunks with max_step > s.")
     steps = models.BinaryField()
     walls = models.BinaryField()
     values = models.BinaryField()

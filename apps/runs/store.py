@@ -8,10 +8,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 
 from .models import Artifact, MetricChunk, Run, RunStatus, Series
-from .points import chunk_for
+from .points import advance_final, chunk_for
 
 
 class FencedOut(Exception):
@@ -35,7 +34,9 @@ def assert_owner(run_id: int, token) -> None:
 
 
 class PointWriter:
-    """Batched metric writes: one transaction per flush, one MetricChunk row per series.
+    """Batched metric writes: one transaction per flush, one MetricChunk row per series (one
+    INSERT for all of them, Django's bulk_create) and one UPDATE of the series rows' counts,
+    panels, units and final values.
 
     On PostgreSQL a flush commits without waiting for its WAL to reach the disk
     (synchronous_commit off for that transaction only). That can lose only the last flushes of
@@ -48,9 +49,11 @@ class PointWriter:
     def __init__(self, run_id: int, token):
         self.run_id = run_id
         self.token = token
-        self.series_ids: dict[str, int] = {}
+        self.series: dict[str, Series] = {}
 
-    def write(self, points: list[tuple[str, float, float, float]]) -> None:
+    def write(self, points: list[tuple[str, float, float, float]], described: dict | None = None) -> None:
+        """Store a batch of (series, step, wall_s, value). `described` maps series names to what
+        the method said about them (panel, unit), as RunContext.series_summary() does."""
         by_series: dict[str, list[tuple[float, float, float]]] = {}
         for name, step, wall, value in points:
             by_series.setdefault(name, []).append((step, wall, value if math.isfinite(value) else math.nan))
@@ -61,18 +64,50 @@ class PointWriter:
             assert_owner(self.run_id, self.token)
             self._ensure_series(by_series)
             chunks = []
-            for name, rows in by_series.items():
-                steps, walls, values = zip(*rows)
-                chunks.append(chunk_for(self.series_ids[name], steps, walls, values))
+            for name, points_of_series in by_series.items():
+                series = self.series[name]
+                chunk = chunk_for(series.pk, *zip(*points_of_series))
+                advance_final(series, chunk)
+                self._describe(series, (described or {}).get(name) or {})
+                chunks.append(chunk)
             MetricChunk.objects.bulk_create(chunks)
-            for name, rows in by_series.items():
-                Series.objects.filter(pk=self.series_ids[name]).update(points=F("points") + len(rows))
+            update_series([(self.series[name], chunk.count) for name, chunk in zip(by_series, chunks)])
+
+    @staticmethod
+    def _describe(series: Series, info: dict) -> None:
+        """The panel and unit the method declared (the first declaration stays)."""
+        series.panel = series.panel or str(info.get("panel") or "")[:60]
+        series.unit = series.unit or str(info.get("unit") or "")[:30]
 
     def _ensure_series(self, names) -> None:
-        for name in names:
-            if name not in self.series_ids:
-                series, _ = Series.objects.get_or_create(run_id=self.run_id, name=name)
-                self.series_ids[name] = series.pk
+        missing = [name for name in names if name not in self.series]
+        if not missing:
+            return
+        for series in Series.objects.filter(run_id=self.run_id, name__in=missing):
+            self.series[series.name] = series
+        created = Series.objects.bulk_create(
+            [Series(run_id=self.run_id, name=name) for name in missing if name not in self.series]
+        )
+        self.series.update({series.name: series for series in created})
+
+
+def update_series(rows: list[tuple[Series, int]]) -> None:
+    """One UPDATE for all the series of a flush: points += added; final step and value, panel
+    and unit as the writer holds them. (Django's bulk_update builds a CASE per row and field
+    in Python, which cost more than the flush's own INSERT.) Plain SQL that PostgreSQL and
+    SQLite >= 3.33 both run."""
+    table = connection.ops.quote_name(Series._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = [p for series, added in rows
+              for p in (series.pk, added, series.last_step, series.last_value, series.panel, series.unit)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, added, step, value, panel, unit) AS (VALUES {values}) "
+            f"UPDATE {table} SET points = {table}.points + CAST(v.added AS INTEGER), "
+            "last_step = CAST(v.step AS DOUBLE PRECISION), last_value = CAST(v.value AS DOUBLE PRECISION), "
+            f"panel = CAST(v.panel AS TEXT), unit = CAST(v.unit AS TEXT) FROM v WHERE {table}.id = CAST(v.id AS BIGINT)",
+            params,
+        )
 
 
 def register_artifacts(run: Run) -> None:

@@ -17,6 +17,7 @@ from apps.catalog.models import Method
 from . import lifecycle
 from .access import may_control, visible_run_or_404, visible_runs_listed
 from .artifacts import artifact_file, zip_response
+from .compare import finite_float
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
 from .models import ACTIVE_STATUSES, WORKER_ONLINE_S, RunStatus, WorkerHeartbeat
@@ -113,7 +114,9 @@ def run_metrics(request, run_id: int):
     run = visible_run_or_404(request.user, run_id)
     max_points = _int(request.GET.get("max_points"), settings.METRICS_MAX_POINTS)
     names = [n for n in request.GET.getlist("series") if n]
-    return JsonResponse({"run": run.pk, "status": run.status, "series": run_curves(run, max_points, names)})
+    after = finite_float(request.GET.get("after"))
+    return JsonResponse({"run": run.pk, "status": run.status, "after": after,
+                         "series": run_curves(run, max_points, names, after)})
 
 
 class _Echo:

@@ -152,7 +152,7 @@ def test_zips_never_hold_traversal_absolute_or_backslash_member_names(client, wo
         names = archive.namelist()
         assert names and all(safe_member(n) for n in names), names
         assert all(n.startswith(f"run-{run.pk}/") for n in names)
-        assert {n.split("/", 1)[1] for n in names} == {"probe.txt", "run.json"}
+        assert {n.split("/", 1)[1] for n in names} == {"probe.txt", "result.json", "metrics.csv", "run.json"}
         assert all(SECRET.encode() not in archive.read(n) for n in names)
 
 

@@ -1,5 +1,5 @@
 """Attack 3: script injection through every user-controlled string that reaches a page or a
-Plotly figure (run label, config strings, series names, error text, claim text, username),
+Plotly figure (run label, config strings, series names, panels and units, error text, claim text, username),
 checked in the real Chromium: nothing executes on the run, compare, group, paper, queue and
 account pages, nor in figure.html opened from disk with plotly.min.js beside it — and the
 hostile text is shown as text, so the check did reach each injection point."""
@@ -35,7 +35,7 @@ EVIDENCE = """() => {
 
 def series_with_points(run: Run, names: list[str]) -> None:
     for k, name in enumerate(names):
-        series = Series.objects.create(run=run, name=name[:120])
+        series = Series.objects.create(run=run, name=name[:120], panel=name[:60], unit=name[:30])
         append_points(series, range(5), [0.1 * i for i in range(5)], [(k + 1) * 0.5 ** i for i in range(5)])
 
 
@@ -106,9 +106,11 @@ def test_no_hostile_string_runs_on_the_compare_page(trapped, live_server, hostil
     page, dialogs = trapped
     _, runs, _ = hostile_world
     assert page.goto(f"{live_server.url}/compare/?runs={runs[0].pk},{runs[1].pk}").ok
-    expect(page.locator("#series-chart-7")).to_be_attached(timeout=15_000)
+    expect(page.locator("#panel-chart-7 .scatterlayer .trace")).to_be_attached(timeout=15_000)
     titles = page.locator("#curves h3").all_text_contents()
-    assert set(titles) == {name[:120] for name in HOSTILE}, titles
+    assert set(titles) == {name[:60] for name in HOSTILE}, titles  # one chart per (hostile) panel
+    axis_titles = page.locator("#curves .ytitle").all_text_contents()
+    assert any("<script>" in t for t in axis_titles), axis_titles  # the unit, shown as text
     assert "<script>" in page.locator(".compare-table").inner_text()
     assert_nothing_ran(page, dialogs, "compare")
 

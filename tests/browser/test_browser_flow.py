@@ -49,9 +49,9 @@ def test_a_researcher_queues_watches_downloads_and_compares(page, live_server, w
     page.evaluate("window.__marker = 'no reload'")
     expect(page.locator("#run-status-badge")).to_have_text("succeeded", timeout=60_000)
     assert page.evaluate("window.__marker") == "no reload"  # the status changed in place
-    expect(page.locator("#curves .scatterlayer .trace, #curves .gl-container canvas").first).to_be_attached(timeout=15_000)
+    expect(page.locator("#curves .scatterlayer .trace").first).to_be_attached(timeout=15_000)
     # the chart catches up with the finished run within one refresh, without a reload
-    page.wait_for_function("(document.getElementById('curves').data || [{y: []}])[0].y.length === 60", timeout=15_000)
+    page.wait_for_function("(document.getElementById('panel-chart-0').data || [{y: []}])[0].y.length === 60", timeout=15_000)
     assert page.evaluate("window.__marker") == "no reload"
     screenshot(page, "03-run")
 
@@ -71,8 +71,8 @@ def test_a_researcher_queues_watches_downloads_and_compares(page, live_server, w
     page.check(f"input[name=runs][value='{second.pk}']")
     page.click("text=Compare selected")
     expect(page.locator("h1")).to_have_text("Compare 2 runs")
-    expect(page.locator("#series-chart-0")).to_be_visible(timeout=15_000)
-    traces = page.evaluate("document.getElementById('series-chart-0').data.length")
+    expect(page.locator("#panel-chart-0 .scatterlayer .trace").first).to_be_attached(timeout=15_000)
+    traces = page.evaluate("document.getElementById('panel-chart-0').data.length")
     assert traces == 2
     screenshot(page, "04-compare")
 

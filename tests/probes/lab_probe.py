@@ -19,6 +19,11 @@ class ProbeConfig(MethodConfig):
     )
     fail_at_step: int = Field(5, ge=0, le=100_000, description="Step at which to fail.")
     label_text: str = Field("probe", max_length=200, description="Echoed into the results and artifact.")
+    nan_at_step: int = Field(-1, ge=-1, le=100_000, description="Log NaN instead of the value at this step (-1: never).")
+    extra_series: int = Field(0, ge=0, le=200, description="Further series logged beside 'probe value' "
+                              "(which declares no panel), spread over extra_panels panels with a unit each.")
+    extra_panels: int = Field(3, ge=1, le=200, description="Panels of the extra series: error, iterations, "
+                              "time, then 'error 3', 'iterations 4', ...")
 
 
 def run(config: ProbeConfig, ctx) -> dict:
@@ -32,12 +37,25 @@ def run(config: ProbeConfig, ctx) -> dict:
                     time.sleep(0.05)
             raise RuntimeError(f"probe failure at step {step}")
         value *= 0.9
-        ctx.log("probe value", step, value)
+        ctx.log("probe value", step, float("nan") if step == config.nan_at_step else value)
+        if config.extra_series:
+            log_extra_series(ctx, step, value, config.extra_series, config.extra_panels)
         ctx.progress((step + 1) / config.steps, f"step {step + 1}/{config.steps}")
         if config.sleep_s:
             time.sleep(config.sleep_s)
     ctx.save_artifact("probe.txt", config.label_text)
     return {"final": value, "label": config.label_text, "pid": os.getpid()}
+
+
+EXTRA_PANELS = (("error", "relative"), ("iterations", "count"), ("time", "s"))
+
+
+def log_extra_series(ctx, step: int, value: float, count: int, panels: int) -> None:
+    for j in range(min(panels, count)):
+        name, unit = EXTRA_PANELS[j % 3]
+        panel = name if j < 3 else f"{name} {j}"
+        values = {f"probe {name} {k}": value * (k + 1) for k in range(j, count, panels)}
+        ctx.log_point(step, values, panel=panel, unit=unit)
 
 
 METHOD = Method(
