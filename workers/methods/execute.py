@@ -124,7 +124,7 @@ def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, 
         "claims": judge_claims(method, results, config),
         "results": jsonable(results),
         "artifacts": list(ctx.artifacts),
-        "events": [event.as_dict() for event in ctx.trouble.events],
+        "events": jsonable([event.as_dict() for event in ctx.trouble.events]),
     }
 
 
