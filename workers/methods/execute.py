@@ -42,6 +42,8 @@ def judge_claims(method: Method, results: Mapping[str, Any], config: Any = None)
                 "id": claim.id,
                 "statement": claim.statement,
                 "source": claim.source,
+                "kind": claim.kind,
+                "baseline": claim.baseline,
                 "verdict": Verdict(finding.verdict).value,
                 "summary": finding.summary,
                 "evidence": jsonable(dict(finding.numbers)),
