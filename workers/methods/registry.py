@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "wikides-short-descriptions": "workers.methods.wikides_short_descriptions",
+    "math-program-synthesis": "workers.methods.math_program_synthesis",
 
 }
 
