@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 from scipy import integrate
 
-from workers.methods.math_program_synthesis.attacks import ATTACKS, escape_path
+from workers.methods.math_program_synthesis.attacks import ATTACKS, SECRET_MARK, escape_path
 from workers.methods.math_program_synthesis.experiment import load_problems
 from workers.methods.math_program_synthesis.grading import grade_text
 from workers.methods.math_program_synthesis.sandbox import Limits, Sandbox
@@ -19,15 +19,19 @@ ATTACK_LIMITS = Limits(cpu_seconds=1, wall_seconds=2.0, memory_mb=256)
 
 @pytest.fixture(scope="module")
 def sandbox():
-    with Sandbox(Limits(cpu_seconds=2, wall_seconds=5.0)) as box:
-        yield box
+    os.environ["REPROLAB_TEST_SECRET"] = SECRET_MARK  # must not reach a program
+    try:
+        with Sandbox(Limits(cpu_seconds=2, wall_seconds=5.0)) as box:
+            yield box
+    finally:
+        os.environ.pop("REPROLAB_TEST_SECRET", None)
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
 def test_each_attack_is_contained_within_seconds(sandbox, attack):
     execution = sandbox.run(attack.code(), ATTACK_LIMITS)
     assert attack.contained(execution), (execution.outcome, execution.detail, execution.stdout[:200])
-    assert execution.outcome != "ok"
+    assert execution.outcome != "ok" or attack.name == "environment secrets"
     assert execution.seconds < 4.0
     assert not os.path.exists(escape_path())
 
@@ -48,6 +52,13 @@ def test_the_sandbox_keeps_working_after_attacks(sandbox):
         sandbox.run(attack.code(), ATTACK_LIMITS)
     execution = sandbox.run("import sympy as sp\nprint(sp.factorial(10))\n")
     assert execution.outcome == "ok" and execution.stdout.strip() == "3628800"
+
+
+def test_a_program_that_kills_the_zygote_is_refused_and_one_that_breaks_it_costs_one_job(sandbox):
+    assert sandbox.run("import os\nos.kill(os.getppid(), 9)\n", ATTACK_LIMITS).outcome == "refused"
+    sandbox.process.kill()  # as if the zygote had died
+    assert sandbox.run("print(1)\n").outcome == "crashed"
+    assert sandbox.run("print(2)\n").stdout.strip() == "2"
 
 
 def test_the_network_is_unreachable_even_without_the_audit_hook_path(sandbox):

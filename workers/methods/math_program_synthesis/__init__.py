@@ -34,7 +34,7 @@ PRESETS = {
         {},
         "cpu",
         "All 35 shipped questions through both program sources, each program and each grading in the sandbox, plus "
-        "the 10 attacks; 10-20 s on one core.",
+        "the 13 attacks; 10-20 s on one core.",
     ),
     "full": Preset(
         {"repeats": 5, "cpu_seconds": 10, "wall_seconds": 20.0, "memory_mb": 2048},
@@ -67,7 +67,10 @@ DEVIATIONS = (
     "temporary directory, and reads outside that directory and the Python installation (so /etc/passwd is "
     "refused, not just harmless). A wall-clock limit kills its process group. RLIMIT_NPROC does not bind root: "
     "as root, process creation is stopped by the audit hook alone. Programs that import numpy are refused "
-    "(numpy needs ctypes); the templates use sympy only.",
+    "(numpy needs ctypes); the templates use sympy only. The zygote starts with a clean environment (none of the "
+    "lab's variables), a program's output is read back up to 20,000 characters, and its directory is deleted after "
+    "the job. An audit hook is a Python-level guard: the OS-level limits and namespaces are the backstop, and "
+    "workers should run as a non-root user so that RLIMIT_NPROC binds too.",
 )
 
 METHOD = Method(

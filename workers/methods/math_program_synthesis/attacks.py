@@ -14,6 +14,8 @@ from typing import Callable
 
 from .sandbox import Execution
 
+SECRET_MARK = "reprolab-sandbox-secret"
+
 
 def escape_path() -> str:
     return os.path.join(tempfile.gettempdir(), f"math-sandbox-escape-{os.getpid()}.txt")
@@ -51,6 +53,14 @@ ATTACKS = (
     Attack("network connection", lambda: (
         "import socket\nsocket.create_connection(('127.0.0.1', 6379), timeout=1).sendall(b'PING')\nprint('connected')\n"),
         lambda e: e.outcome != "ok" and "connected" not in e.stdout, "socket refused (and no route in its namespace)"),
+    Attack("output flood", lambda: "while True:\n    print('x' * 65536)\n", lambda e: e.outcome != "ok" and len(e.stdout) <= 20_000,
+           "killed at the file-size or a time limit, at most 20,000 characters read back"),
+    Attack("environment secrets", lambda: "import os\nprint(sorted(os.environ.items()))\n",
+           lambda e: SECRET_MARK not in e.stdout and "DATABASE_URL" not in e.stdout,
+           "runs, but sees a clean environment: none of the lab's variables"),
+    Attack("move a file out of the temp dir", lambda: (
+        f"open('a.txt', 'w').write('x')\nimport os\nos.rename('a.txt', {escape_path()!r})\n"),
+        lambda e: _refused(e) and not os.path.exists(escape_path()), "os.rename to outside refused"),
     Attack("ctypes escape", lambda: "import ctypes\nctypes.CDLL(None).fork()\n", _refused, "import of ctypes refused"),
     Attack("audit-hook tampering via gc", lambda: "import gc\nprint(len(gc.get_objects()))\n", _refused,
            "gc.get_objects refused"),

@@ -9,7 +9,7 @@ import dataclasses
 from typing import Any, Mapping
 
 from ..base import Claim, Finding
-from ..claimkit import Threshold, fewer
+from ..claimkit import Threshold, fewer, needs
 
 NOT_HERE_CODEX = (
     "not decidable here: it is a property of OpenAI's Codex (code-davinci-002) and GPT-3 on the 265 mathQ "
@@ -92,13 +92,27 @@ CLAIMS = (
         check=grader_sound, weaken=_grader_broken,
     ),
     Claim(
+        id="verdicts-stable-across-passes", kind="control",
+        statement="Every pass over the questions gives the same verdicts (sandbox limits do not turn into noise).",
+        source="harness (ours)",
+        how_checked="Decidable with two passes or more (the full preset): the questions whose solved/unsolved "
+        "verdict, for either source, differs between passes must be none.",
+        check=lambda r: Finding.judge(not r["unstable"], f"{len(r['unstable'])} question(s) changed verdict over "
+                                      f"{r['passes']} passes" + (f": {', '.join(r['unstable'])}" if r["unstable"] else "")
+                                      + ".", unstable=r["unstable"], passes=r["passes"]),
+        weaken=lambda r: {**r, "unstable": ["1801-01"]},
+        decidable=needs(lambda c: c.repeats >= 2, "one pass over the questions cannot show that verdicts repeat"),
+    ),
+    Claim(
         id="sandbox-contains-attacks", kind="control",
         statement="The sandbox contains hostile programs: infinite loop, sleep, fork bombs, a 64 GiB allocation, a "
-        "write outside its directory, a read of /etc/passwd, a network connection, ctypes and gc tampering.",
+        "write outside its directory, a read of /etc/passwd, a network connection, an output flood, a look for the "
+        "lab's environment variables, a file moved out of its directory, ctypes and gc tampering.",
         source="harness (ours)",
-        how_checked="Each attack runs in the sandbox with a 1 s CPU limit and a short wall-clock limit; it is "
-        "contained when it is killed (loop, sleep) or refused with no effect (no file created, nothing read, no "
-        "connection). All must be contained.",
+        how_checked="Decidable here. Each attack runs in the sandbox with a 1 s CPU limit and a short wall-clock "
+        "limit; it is contained when it is killed (loop, sleep) or refused with no effect (no file created, nothing "
+        "read, no connection, at most 20,000 characters of output), or, for the environment, runs but sees none of "
+        "the lab's variables. All must be contained.",
         check=attacks_contained, weaken=_one_escapes,
     ),
 )

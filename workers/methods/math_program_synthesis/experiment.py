@@ -72,6 +72,10 @@ def run(config, ctx) -> dict[str, Any]:
                "programs_written": sum(row[name]["program"] is not None for row in table)}
         for name in SOURCES
     }
+    verdicts: dict[str, set] = {}
+    for row in table:
+        verdicts.setdefault(row["id"], set()).add(tuple(row[n]["correct"] for n in SOURCES))
     return {"outcomes": outcomes, "grader": grader, "attacks": attacks, "isolation": isolation,
+            "passes": config.repeats, "unstable": sorted(pid for pid, seen in verdicts.items() if len(seen) > 1),
             "unsolved": sorted({row["id"] for row in table if not row["template synthesizer"]["correct"]})}
 

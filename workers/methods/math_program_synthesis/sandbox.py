@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 ZYGOTE = Path(__file__).with_name("zygote.py")
+CLEAN_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent", "MPLBACKEND": "Agg"}
+"""The zygote's whole environment: none of the lab's variables (database URLs, keys) reach a program."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ def classify(reply: dict[str, Any]) -> Execution:
         return Execution("crashed", detail=f"ended by {reply['signal']}", **common)
     if not status:
         return Execution("crashed", detail="ended without reporting: " + reply["stderr"][-200:], **common)
+    if status.get("exception") == "OSError" and ("File too large" in status.get("message", "")
+                                                 or "file-size limit" in status.get("message", "")):
+        return Execution("refused", detail="output past the file-size limit", **common)
     if status.get("exception") == "MemoryError":
         return Execution("refused", detail="memory limit: MemoryError", **common)
     if common["refusals"]:
@@ -85,7 +90,7 @@ class Sandbox:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-I", str(ZYGOTE), self.base], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, bufsize=1, start_new_session=True,
+            stderr=subprocess.DEVNULL, text=True, bufsize=1, start_new_session=True, env=CLEAN_ENVIRONMENT,
         )
         self._read_reply(timeout=60.0)
 
@@ -110,19 +115,30 @@ class Sandbox:
             self.base = tempfile.mkdtemp(prefix="math-sandbox-")
             self.start()
         limits = limits or self.limits
-        self.process.stdin.write(json.dumps({**asdict(limits), **job}) + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(json.dumps({**asdict(limits), **job}) + "\n")
+            self.process.stdin.flush()
+        except OSError:  # a broken pipe: the zygote is gone
+            self.close()
+            raise SandboxBroken("the sandbox zygote had died") from None
         reply = self._read_reply(timeout=limits.wall_seconds + 30.0)
         shutil.rmtree(reply.pop("workdir"), ignore_errors=True)
         return reply
 
     def run(self, code: str, limits: Limits | None = None) -> Execution:
-        """Execute ``code`` under ``limits`` (the sandbox's own by default)."""
-        return classify(self._job(limits, kind="program", code=code))
+        """Execute ``code`` under ``limits`` (the sandbox's own by default). Should the zygote itself
+        die, the program counts as crashed and the next job starts a fresh zygote."""
+        try:
+            return classify(self._job(limits, kind="program", code=code))
+        except SandboxBroken as exc:
+            return Execution("crashed", stdout="", detail=str(exc), seconds=0.0)
 
     def grade(self, stdout: str, answer: str, kind: str) -> dict:
         """The grader's verdict on ``stdout``, computed inside the sandbox."""
-        execution = classify(self._job(kind="grade", output=stdout, answer=answer, answer_kind=kind))
+        try:
+            execution = classify(self._job(kind="grade", output=stdout, answer=answer, answer_kind=kind))
+        except SandboxBroken as exc:
+            return {"correct": False, "reason": f"grading crashed: {exc}", "parsed": ""}
         if not execution.ok:
             return {"correct": False, "reason": f"grading {execution.outcome}: {execution.detail}", "parsed": ""}
         return json.loads(execution.stdout.strip().splitlines()[-1])

@@ -96,8 +96,10 @@ def make_hook(workdir: str, read_roots: tuple[str, ...], refusals: list):
             writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool((flags or 0) & WRITE_FLAGS)
             if path is not None and not inside(path, (workdir,) if writes else (workdir, *read_roots)):
                 refuse(f"{'write to' if writes else 'read of'} {os.fsdecode(path)}")
-        elif event in PATH_EVENTS and args and isinstance(args[0], (str, bytes)) and not inside(args[0], (workdir,)):
-            refuse(f"{event} on {os.fsdecode(args[0])}")
+        elif event in PATH_EVENTS:
+            outside = [a for a in args[:2] if isinstance(a, (str, bytes)) and not inside(a, (workdir,))]
+            if outside:  # both paths of a rename, link or symlink must stay inside
+                refuse(f"{event} on {os.fsdecode(outside[0])}")
         elif event in LISTING_EVENTS and args and isinstance(args[0], (str, bytes)) \
                 and not inside(args[0], (workdir, *read_roots)):
             refuse(f"listing of {os.fsdecode(args[0])}")
@@ -144,10 +146,16 @@ def child(job: dict, workdir: str, status_fd: int) -> None:
     except BaseException as exc:  # noqa: BLE001 - everything the program raised is reported
         status["exception"] = type(exc).__name__
         status["message"] = str(exc)[:300]
-        traceback.print_exc(limit=3)
-    sys.stdout.flush()
+        try:
+            traceback.print_exc(limit=3)
+        except OSError:  # stderr past the file-size limit
+            pass
+    try:
+        sys.stdout.flush()
+    except OSError:  # stdout past the file-size limit
+        status["exception"], status["message"] = "OSError", "output past the file-size limit"
     status["refusals"] = refusals[:10]
-    os.write(status_fd, json.dumps(status).encode()[:4000])
+    os.write(status_fd, b"\n" + json.dumps(status).encode()[:4000] + b"\n")
     os._exit(0)
 
 
@@ -195,11 +203,15 @@ def run_job(job: dict, base: str) -> dict:
     wait_status, timed_out = wait_for(pid, job["wall_seconds"])
     raw = b"".join(iter(lambda: os.read(read_end, 4096), b""))
     os.close(read_end)
+    try:  # the program could write to this pipe too: the last line is the child's, if any
+        status = json.loads(raw.decode(errors="replace").strip().splitlines()[-1]) if raw.strip() else None
+    except (ValueError, IndexError):
+        status = None
     signum = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
     return {
         "stdout": read_text(os.path.join(workdir, "stdout.txt")),
         "stderr": read_text(os.path.join(workdir, "stderr.txt"))[-2000:],
-        "status": json.loads(raw) if raw else None,
+        "status": status if isinstance(status, dict) else None,
         "signal": signal.Signals(signum).name if signum else None,
         "timed_out": timed_out,
         "seconds": time.monotonic() - started,
