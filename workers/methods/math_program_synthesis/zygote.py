@@ -234,6 +234,7 @@ def warm_up() -> None:
 
 def main() -> None:
     base = sys.argv[1]
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # an ignored SIGCHLD (inherited) would reap children early
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import grading  # noqa: F401  (loaded before any fork, so children need not read it)
 
