@@ -87,7 +87,7 @@ CLAIMS = (
         id="grader-accepts-references", kind="control",
         statement="The symbolic grader accepts every reference answer and rejects a perturbed one.",
         source="harness (ours)",
-        how_checked="Each non-antiderivative question's reference answer is graded against itself (must be correct) "
+        how_checked="Decidable here. Each non-antiderivative question's reference answer is graded against itself (must be correct) "
         "and a perturbed answer (value + 1, or one extra element) against it (must be wrong), inside the sandbox.",
         check=grader_sound, weaken=_grader_broken,
     ),

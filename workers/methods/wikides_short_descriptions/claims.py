@@ -99,7 +99,7 @@ CLAIMS = (
         statement="The topic-exclusive split holds out only items none of whose topics is a training topic, while "
         "the topic-independent split does share topics (WikiDes' split_data.py logic).",
         source="split_data.py (pipeline control)",
-        how_checked="Counts, over every repeat, the held-out items that carry a topic (Wikidata 'instance of' label) the "
+        how_checked="Decidable here. Counts, over every repeat, the held-out items that carry a topic (Wikidata 'instance of' label) the "
         "split trained on: 0 for the topic-exclusive split and above 0 for the topic-independent one.",
         check=no_topic_leak, weaken=_leak,
     ),
