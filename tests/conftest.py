@@ -23,6 +23,8 @@ def catalog(db):
     Method.objects.update_or_create(
         slug=probe.slug, defaults={"paper": Paper.objects.get(number=probe.paper), **method_fields(probe)}
     )
+    # The probe stands alone on its paper, so a paper's status in tests is the probe's claims alone.
+    Method.objects.filter(paper__number=probe.paper).exclude(slug=probe.slug).update(available=False)
     return Method.objects.get(slug="lab-probe")
 
 

@@ -28,6 +28,8 @@ REGISTRY: dict[str, str] = {
     "nns-to-neural-operators": "workers.methods.nns_to_neural_operators",
     "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
     "cape-channel-attention": "workers.methods.cape_channel_attention",
+    "wikides-short-descriptions": "workers.methods.wikides_short_descriptions",
+    "math-program-synthesis": "workers.methods.math_program_synthesis",
 
 }
 
