@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "deep-conjugate-direction": "workers.methods.deep_conjugate_direction",
+    "nn4mc-newton-mpc-vs-pid": "workers.methods.nn4mc_newton_mpc_vs_pid",
 
 }
 
