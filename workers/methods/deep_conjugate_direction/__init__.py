@@ -84,10 +84,12 @@ DEVIATIONS = (
     "The net is trained on a mix of grid sizes (smoke 16 and 32, full 32 to 128) and tested one size beyond: a net "
     "trained at 32 alone took 11 iterations at N=32 but hit a 400-iteration cap at N=64 (it does not extrapolate), "
     "while the 16+32 mix took 11.5 / 14 / 25.5 at N = 16 / 32 / 64 (800 steps).",
-    "Smoke (seed 0, 400 steps): DCDM 16 / 17.8 / 44 mean iterations at N = 16 / 32 / 64 vs CG 51.8 / 98 / 188 and "
-    "ICCG 16.8 / 30 / 56.5. The 2x-fewer-than-CG bar holds; DCDM vs ICCG is a near tie at N = 16 (a 16 x 16 grid "
-    "is the easy end for IC(0)); the growth is a log-log slope of about 0.7 over 16 -> 64 (the extrapolated N = 64 "
-    "costing most), outside the note's 0.29, so smoke says not_reproduced; full decides it over 32 -> 256.",
+    "Smoke (seed 0, 400 steps, one thread): DCDM 17.5 / 21.3 / 30.8 mean iterations at N = 16 / 32 / 64 vs CG "
+    "51.8 / 98 / 188 and ICCG 16.8 / 30 / 56.5. The 2x-fewer-than-CG bar holds at every N; DCDM beats ICCG at "
+    "N = 32 and 64 but not at N = 16 (a 16 x 16 grid is the easy end for IC(0)), so the ICCG claim is not "
+    "reproduced on smoke, by 0.75 iterations: a near tie that another BLAS or thread count can flip. The growth is "
+    "a log-log slope of 0.41 over 16 -> 64 (CG 0.93), outside the note's 0.29: not reproduced on smoke. Full "
+    "decides both over 32 -> 256.",
     "Wall times are reported but not judged: the network costs far more per iteration than a CG step on a CPU "
     "(the note expects no CPU wall-time win).",
 )
@@ -106,5 +108,6 @@ METHOD = Method(
     deviations=DEVIATIONS,
     run=run,
     device="any",
-    expected_on_smoke={"iterations-flat-in-grid-size": Verdict.NOT_REPRODUCED},
+    expected_on_smoke={"fewer-iterations-than-iccg": Verdict.NOT_REPRODUCED,
+                       "iterations-flat-in-grid-size": Verdict.NOT_REPRODUCED},
 )
