@@ -59,14 +59,13 @@ def training_layouts(config, rng: np.random.Generator) -> list[TrainingLayout]:
 
 def training_batch(layouts, batch_size: int, rng: np.random.Generator, device) -> tuple[torch.Tensor, torch.Tensor]:
     """Right-hand sides: random combinations of one layout's Ritz vectors, or white noise on its fluid."""
-    size = layouts[rng.integers(len(layouts))].fluid.shape[0]
+    size = layouts[rng.integers(len(layouts))].fluid.shape[0]  # one grid size per batch
     same_size = [layout for layout in layouts if layout.fluid.shape[0] == size]
-    layouts = same_size
-    picks = rng.integers(len(layouts), size=batch_size)
-    masks = np.stack([layouts[i].fluid for i in picks]).astype(np.float32)
+    picks = rng.integers(len(same_size), size=batch_size)
+    masks = np.stack([same_size[i].fluid for i in picks]).astype(np.float32)
     rhs = []
     for i in picks:
-        layout = layouts[i]
+        layout = same_size[i]
         if rng.random() < LOW_MODE_SHARE:
             rhs.append(np.tensordot(rng.standard_normal(len(layout.ritz)), layout.ritz, axes=1))
         else:

@@ -85,8 +85,8 @@ def train(config, data: Tensors, ctx: RunContext) -> dict[str, Prose]:
 
 
 @torch.no_grad()
-def relative_l2(model: Prose, data: Tensors, tokens: torch.Tensor | None) -> np.ndarray:
-    """‖û − u‖ / ‖u‖ per sample over the output window, in the original (unnormalized) units."""
+def error_norms(model: Prose, data: Tensors, tokens: torch.Tensor | None) -> np.ndarray:
+    """‖û − u‖ per sample over the output window, in the original (unnormalized) units."""
     errors = []
     for start in range(0, data.size, EVAL_BATCH):
         rows = slice(start, start + EVAL_BATCH)
@@ -94,8 +94,7 @@ def relative_l2(model: Prose, data: Tensors, tokens: torch.Tensor | None) -> np.
         predicted = model.predict(memory, mask, data.query_times[rows])
         error = ((predicted - data.target[rows]) * data.scale[rows]).flatten(1).norm(dim=1)
         errors.append(error.cpu().numpy())
-    errors = np.concatenate(errors)
-    return errors
+    return np.concatenate(errors)
 
 
 def true_norms(split: Split, input_points: int) -> np.ndarray:
@@ -117,9 +116,9 @@ def _run(config, ctx: RunContext) -> dict:
     test = Tensors(test_split, config, ctx.torch_device)
     norms = true_norms(test_split, config.input_points)
     per_sample = {
-        "prose": relative_l2(models["prose"], test, test.guessed) / norms,
-        "prose_corrupted": relative_l2(models["prose"], test, test.corrupted) / norms,
-        "data_only": relative_l2(models["data_only"], test, None) / norms,
+        "prose": error_norms(models["prose"], test, test.guessed) / norms,
+        "prose_corrupted": error_norms(models["prose"], test, test.corrupted) / norms,
+        "data_only": error_norms(models["data_only"], test, None) / norms,
     }
     outcomes = {name: {"rel_l2": float(np.mean(values)), "median_rel_l2": float(np.median(values))}
                 for name, values in per_sample.items()}
