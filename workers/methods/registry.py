@@ -30,6 +30,9 @@ REGISTRY: dict[str, str] = {
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "wikides-short-descriptions": "workers.methods.wikides_short_descriptions",
     "math-program-synthesis": "workers.methods.math_program_synthesis",
+    "deep-conjugate-direction": "workers.methods.deep_conjugate_direction",
+    "nn4mc-newton-mpc-vs-pid": "workers.methods.nn4mc_newton_mpc_vs_pid",
+    "prose-multimodal-operator": "workers.methods.prose_multimodal_operator",
 
 }
 
