@@ -10,7 +10,13 @@ from scipy.integrate import solve_ivp
 
 from workers.methods.base import Verdict
 from workers.methods.prose_multimodal_operator.claims import CLAIMS
-from workers.methods.prose_multimodal_operator.families import FAMILIES, integrate, rhs, sample_coefficients, sample_initial
+from workers.methods.prose_multimodal_operator.families import (
+    FAMILIES,
+    integrate,
+    rhs,
+    sample_coefficients,
+    sample_initial,
+)
 from workers.methods.prose_multimodal_operator.model import Prose
 from workers.methods.prose_multimodal_operator.recovery import integrate_expressions
 from workers.methods.prose_multimodal_operator.symbols import (

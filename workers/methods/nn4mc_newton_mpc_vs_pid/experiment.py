@@ -12,7 +12,7 @@ from torch import nn
 from ..context import RunContext
 from ..shared.cpu_threads_small import one_thread_when_small
 from ..shared.weights import save_weights
-from .controllers import PID, INPUTS, NewtonMPC, NumpyMLP
+from .controllers import INPUTS, PID, NewtonMPC, NumpyMLP
 from .plant import Plant, excitation, reference
 
 REFERENCES = ("sine", "sweep", "square")
