@@ -19,6 +19,9 @@ REGISTRY: dict[str, str] = {
     "vr-halpern": "workers.methods.vr_halpern",
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
+    "pinn-singular-odes": "workers.methods.pinn_singular_odes",
+    "physics-informed-gaussians": "workers.methods.physics_informed_gaussians",
+    "barron-nonlinear-pde": "workers.methods.barron_nonlinear_pde",
 
 }
 

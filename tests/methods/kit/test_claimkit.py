@@ -106,3 +106,10 @@ def test_thresholds_of_ours_need_a_reason():
         Threshold(2, "ours")
     with pytest.raises(ValueError):
         Threshold(2, "blog")
+
+
+def test_a_claim_over_no_cells_is_inconclusive_even_with_its_baseline_swapped_in():
+    claim = below("c", "s", "src", metric="err", method="m", threshold=Threshold(1e-2, "note"), baseline="b",
+                  cells="grid")
+    assert claim.check({"grid": {}}).verdict == Verdict.INCONCLUSIVE
+    assert claim.check(claim.baseline_swap({"grid": {}})).verdict == Verdict.INCONCLUSIVE

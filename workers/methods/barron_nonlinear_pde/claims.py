@@ -1,0 +1,35 @@
+"""The theorem's consequence, illustrated numerically: at a fixed Barron norm of the solution, the
+network size needed for a given accuracy does not grow (more than mildly) with the dimension."""
+from __future__ import annotations
+
+from ..claimkit import Band, needs, slope
+
+FLAT = Band(
+    -0.5, 0.5, "ours",
+    "the paper gives no experiment; a size set by the Barron norm (fixed here) and not by d should not grow with d: "
+    "a log-log slope within +-0.5 (at most a factor 1.41 per doubling of d) counts as flat; the note asks only for "
+    "'no faster than polynomial'",
+)
+
+CLAIMS = (
+    slope(
+        "error-independent-of-dimension",
+        "For a nonlinear elliptic PDE whose solution has a bounded Barron norm, a two-layer network of a fixed width "
+        "approximates the solution about as well in high dimension as in low dimension (the approximating network's "
+        "Barron norm, hence its width, depends on d only polynomially through d*B_L, not exponentially).",
+        "abstract; Theorem 1 (numerical illustration: the paper has no experiments)",
+        fit="error_vs_dimension", x="x", y="y", within=FLAT,
+        how_checked="least-squares slope of log(rel. L2 at the judged width) vs log d must lie in [-0.5, 0.5] (ours); "
+                    "fewer than 3 dimensions is inconclusive.",
+    ),
+    slope(
+        "width-to-accuracy-independent-of-dimension",
+        "The width a two-layer network needs to reach a given accuracy grows no faster than polynomially in d, here "
+        "(fixed Barron norm) not at all.",
+        "abstract; Theorem 1 (the note's Exp. B)",
+        fit="width_vs_dimension", x="x", y="y", within=FLAT,
+        how_checked="smallest width of the grid reaching the target rel. L2, per d; least-squares slope of log width vs "
+                    "log d must lie in [-0.5, 0.5] (ours); fewer than 3 dimensions reaching the target is inconclusive.",
+        decidable=needs(lambda c: len(c.widths) >= 3, "one width per dimension cannot give a width-to-accuracy (full has 6 widths)"),
+    ),
+)
