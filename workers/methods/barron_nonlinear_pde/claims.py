@@ -2,7 +2,11 @@
 network size needed for a given accuracy does not grow (more than mildly) with the dimension."""
 from __future__ import annotations
 
-from ..claimkit import Band, needs, slope
+import dataclasses
+from typing import Any, Mapping
+
+from ..base import Claim, Finding
+from ..claimkit import Band, Threshold, fmt, needs, slope
 
 FLAT = Band(
     -0.5, 0.5, "ours",
@@ -11,8 +15,27 @@ FLAT = Band(
     "'no faster than polynomial'",
 )
 
+LEARNED = Threshold(0.1, "ours", "a flat error curve shows something only if the networks learned the solution "
+                    "(untrained networks are flat at rel. L2 ~1 in every d)")
+
+
+def once_learned(claim: Claim, fit: str) -> Claim:
+    """The claim, failing first when any fitted error is above LEARNED."""
+
+    def check(results: Mapping[str, Any]) -> Finding:
+        errors = results["fits"][fit]["y"]
+        if errors and max(errors) > LEARNED.value:
+            return Finding.judge(False, f"the networks did not learn the solution: rel. L2 up to {fmt(max(errors))} "
+                                        f"(must be at most {LEARNED.describe()} before flatness counts).",
+                                 errors=list(errors), **LEARNED.evidence("learned_level"))
+        return claim.check(results)
+
+    return dataclasses.replace(claim, check=check, how_checked=claim.how_checked + (
+        f" Every fitted error must first be at most {fmt(LEARNED.value)} (ours: {LEARNED.reason})."))
+
+
 CLAIMS = (
-    slope(
+    once_learned(slope(
         "error-independent-of-dimension",
         "For a nonlinear elliptic PDE whose solution has a bounded Barron norm, a two-layer network of a fixed width "
         "approximates the solution about as well in high dimension as in low dimension (the approximating network's "
@@ -21,7 +44,7 @@ CLAIMS = (
         fit="error_vs_dimension", x="x", y="y", within=FLAT,
         how_checked="least-squares slope of log(rel. L2 at the judged width) vs log d must lie in [-0.5, 0.5] (ours); "
                     "fewer than 3 dimensions is inconclusive.",
-    ),
+    ), "error_vs_dimension"),
     slope(
         "width-to-accuracy-independent-of-dimension",
         "The width a two-layer network needs to reach a given accuracy grows no faster than polynomially in d, here "

@@ -197,7 +197,7 @@ class Schedule:
     update_every: int = 10
     """Adaptive weights are updated every this many Adam steps."""
     alpha: float = 0.1
-    """Moving-average rate of learning-rate annealing (lra)."""
+    """Moving-average rate of the gradient-balancing weights (lra, grad_norm)."""
     rba_decay: float = 0.999
     rba_rate: float = 0.01
     eval_every: int = 100
