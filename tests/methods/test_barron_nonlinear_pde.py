@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from workers.methods.barron_nonlinear_pde.experiment import width_to_error
+from workers.methods.barron_nonlinear_pde.function_space import descend, torus_problem
 from workers.methods.barron_nonlinear_pde.manufactured import PeriodicTwoLayer, draw_pattern, manufactured
 from workers.methods.shared import pinn
 
@@ -46,3 +47,19 @@ def test_width_to_error_is_the_smallest_width_reaching_the_target():
     row = {"W=8": {"rel_l2": 0.3}, "W=16": {"rel_l2": 0.009}, "W=32": {"rel_l2": 0.02}}
     assert width_to_error(row, [32, 8, 16], 0.01) == 16
     assert width_to_error(row, [8, 16, 32], 0.001) is None
+
+
+def test_the_torus_source_makes_the_manufactured_field_the_exact_discrete_solution():
+    problem = torus_problem(16, 1.5, [(1, 0, 0.6), (1, 2, -0.3)])
+    assert np.max(np.abs(problem.gradient(problem.u_star))) < 1e-10
+    x = np.arange(16) / 16
+    expected = -4 * np.pi**2 * 0.6 * np.cos(2 * np.pi * x)[:, None] * np.ones(16)[None, :]
+    np.testing.assert_allclose(problem.laplacian(0.6 * np.cos(2 * np.pi * x)[:, None] * np.ones(16)), expected, atol=1e-9)
+
+
+def test_preconditioned_descent_needs_the_same_iterations_on_every_grid_and_plain_descent_slows():
+    modes = [(1, 0, 0.6), (2, 1, 0.25)]
+    runs = {n: (descend(torus_problem(n, 1.0, modes), True, 1e-8, 1000),
+                descend(torus_problem(n, 1.0, modes), False, 1e-8, 100)) for n in (16, 32)}
+    assert abs(runs[16][0]["iterations"] - runs[32][0]["iterations"]) <= 1 and runs[16][0]["reached_tol"]
+    assert runs[32][1]["iterations_to_tol"] > 3 * runs[16][1]["iterations_to_tol"]  # the step shrinks like h^2

@@ -7,7 +7,12 @@ import torch
 
 from ..shared import pinn
 from ..shared.weights import save_weights
+from .function_space import descend, torus_problem
 from .manufactured import PeriodicTwoLayer, draw_pattern, manufactured
+
+TORUS_MODES = [(1, 0, 0.6), (1, 2, -0.3), (2, 1, 0.25)]
+"""u* of the function-space experiment: (k1, k2, amplitude) of its cosines."""
+TORUS_TOL = 1e-10
 
 
 def train_one(problem, dim: int, width: int, config, ctx) -> dict:
@@ -35,7 +40,28 @@ def width_to_error(row: dict, widths: list[int], target: float) -> int | None:
     return reached[0] if reached else None
 
 
+def function_space(config, ctx) -> dict:
+    """Preconditioned vs plain gradient descent in function space on each grid (the proof's iteration)."""
+    cells, fits = {}, {"pgd_iterations_vs_grid": {"x": [], "y": []}, "gd_iterations_vs_grid": {"x": [], "y": []}}
+    for n in config.grids:
+        problem = torus_problem(n, config.nonlinearity, TORUS_MODES)
+        outcomes = {}
+        for name, preconditioned, cap in (("pgd", True, 10_000), ("gd", False, config.plain_gd_iterations)):
+            def log(t, error, proxy, name=name):
+                if name == "pgd" or t % 10 == 0:
+                    ctx.log_point(t, {f"{name} n={n} error": error}, panel="function-space error")
+                    ctx.log_point(t, {f"{name} n={n} Barron proxy": proxy}, panel="Barron proxy")
+            outcomes[name] = descend(problem, preconditioned, TORUS_TOL, cap, log)
+            if not outcomes[name]["reached_tol"]:
+                outcomes[name]["censored"] = ["iterations"]
+            fits[f"{name}_iterations_vs_grid"]["x"].append(n)
+            fits[f"{name}_iterations_vs_grid"]["y"].append(outcomes[name]["iterations_to_tol"])
+        cells[f"n={n}"] = outcomes
+    return {"function_space": cells, "function_space_fits": fits}
+
+
 def run(config, ctx) -> dict:
+    space = function_space(config, ctx)
     pattern = draw_pattern(config.terms, ctx.rng("instances"))
     grid: dict = {}
     cases = [(d, w) for d in config.dims for w in config.widths]
@@ -56,7 +82,9 @@ def run(config, ctx) -> dict:
         "judge_width": judge,
         "target_error": config.target_error,
         "width_to_error": {f"d={d}": w for d, w in reached.items()},
+        "function_space": space["function_space"],
         "fits": {
+            **space["function_space_fits"],
             "error_vs_dimension": {"x": list(config.dims), "y": [grid[f"d={d}"][f"W={judge}"]["rel_l2"] for d in config.dims]},
             "width_vs_dimension": {"x": [d for d in config.dims if reached[d]], "y": [reached[d] for d in config.dims if reached[d]]},
         },

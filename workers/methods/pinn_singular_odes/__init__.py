@@ -11,7 +11,7 @@ point) and RK45 started a step away with the Frobenius series. References: scipy
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -24,7 +24,7 @@ HypergeometricCase = Literal[tuple(HYPERGEOMETRIC)]  # type: ignore[valid-type]
 
 
 class PinnSingularOdesConfig(MethodConfig):
-    legendre_degrees: list[int] = Field([3], max_length=6, description="Degrees l of the Legendre equations (reference P_l).")
+    legendre_degrees: list[Annotated[int, Field(ge=0, le=40)]] = Field([3], min_length=0, max_length=6, description="Degrees l of the Legendre equations (reference P_l).")
     hypergeometric: list[HypergeometricCase] = Field(["2F1(-0.5,1.5;2.5)"], max_length=3,
                                                      description="Hypergeometric equations (a, b; c), all with c - a - b > 0.")
     accretion: bool = Field(False, description="Also solve Michel accretion (Gamma = 4/3) through its sonic point.")
