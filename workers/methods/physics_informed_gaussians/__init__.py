@@ -46,10 +46,10 @@ class PhysicsInformedGaussiansConfig(MethodConfig):
 PRESETS = {
     "smoke": Preset({}, "cpu", "Helmholtz (1,4): 64 Gaussians, k=2, 400 Adam steps, 256 collocation points, 100^2 test grid."),
     "full": Preset(
-        {"cases": ["(1,4)", "(10,10)"], "gaussians": 2000, "features": 4, "collocation_points": 5000,
+        {"cases": ["(1,4)", "(10,10)"], "gaussians": 1600, "features": 4, "collocation_points": 4000,
          "boundary_points": 1000, "adam_steps": 10_000, "test_grid": 250, "eval_every": 500, "log_every": 100},
         "gpu",
-        "Helmholtz (1,4) and (10,10): 2000 Gaussians, k=4, 10k Adam steps, 5000 collocation points, 250^2 test grid "
+        "Helmholtz (1,4) and (10,10): 1600 Gaussians, k=4, 10k Adam steps, 4000 collocation points, 250^2 test grid "
         "(estimated 3-5 min on one H200; not measured).",
     ),
 }
@@ -62,7 +62,7 @@ DEVIATIONS = (
     "All models use the plain PINN loss with a fixed boundary weight (1) and fresh uniform collocation points every "
     "step; the PINN baseline is a tanh MLP with Xavier initialisation, its width chosen to match PIG's trainable "
     "parameter count, and learning rate 1e-3 (PIG: 0.01, the official script's).",
-    "Full uses 2000 Gaussians and 5000 collocation points per step (the note: N up to 4000; official script: 800 "
+    "Full uses 1600 Gaussians and 4000 collocation points per step (the note: N up to 4000; official script: 800 "
     "Gaussians, 10,000 points, 60,001 steps) to fit 10 minutes on one GPU with four models per case.",
     "Smoke trains 400 Adam steps with 64 Gaussians (official: 800 Gaussians, 60,001 steps): every model is still at "
     "rel. L2 ~0.5-1 (300 steps: PIG 0.92, fixed grid 0.65, PINN 0.99), too early to rank them, so the claims are "

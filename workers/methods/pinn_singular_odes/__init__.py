@@ -49,10 +49,10 @@ PRESETS = {
     "smoke": Preset({}, "cpu", "Legendre l=3 and 2F1(-0.5,1.5;2.5), MLP 2x32, 1000 Adam + 20x20 L-BFGS, both weightings."),
     "full": Preset(
         {"legendre_degrees": [3, 6, 10], "hypergeometric": list(HYPERGEOMETRIC), "accretion": True, "seeds": 2,
-         "width": 48, "depth": 3, "collocation_points": 512, "adam_steps": 6000, "lr_decay": 0.9995,
-         "lbfgs_steps": 50, "eval_every": 500, "log_every": 100},
+         "width": 48, "depth": 3, "collocation_points": 512, "adam_steps": 5000, "lr_decay": 0.9995,
+         "lbfgs_steps": 40, "eval_every": 500, "log_every": 100},
         "any",
-        "Legendre l=3,6,10, three 2F1, Michel accretion (r_c=8, Gamma=4/3), MLP 3x48, 6k Adam + 1000 L-BFGS "
+        "Legendre l=3,6,10, three 2F1, Michel accretion (r_c=8, Gamma=4/3), MLP 3x48, 5k Adam + 800 L-BFGS "
         "iterations, 2 seeds, both weightings: 28 trainings (estimated 5-9 min on one H200; not measured).",
     ),
 }
@@ -74,7 +74,7 @@ DEVIATIONS = (
     "outer radius for accretion), and for Legendre/2F1 from a step 1e-4 into the interval with the two-term Frobenius "
     "series, scored on the points it covers. With series data the integrator is far more accurate than the PINN; "
     "the paper's point is that the PINN needs no such data.",
-    "Full runs 2 seeds (the note: 3) and 6k Adam steps (the note: 20k) to fit 10 minutes on one GPU.",
+    "Full runs 2 seeds (the note: 3) and 5k Adam steps (the note: 20k) to fit 10 minutes on one GPU.",
     "Michel accretion: K = 1, Gamma = 4/3, sonic radius 8, domain [3, 40], u(40) from the exact transonic solution; "
     "the net outputs log u. It runs in the full preset only.",
     "On smoke, gradient-norm weighting is not 2x better than fixed unit weights: Legendre l=3 rel. L2 5.7e-5 vs "
