@@ -67,6 +67,9 @@ DEVIATIONS = (
     "Smoke trains 400 Adam steps with 64 Gaussians (official: 800 Gaussians, 60,001 steps): every model is still at "
     "rel. L2 ~0.5-1 (300 steps: PIG 0.92, fixed grid 0.65, PINN 0.99), too early to rank them, so the claims are "
     "decided by the full preset (10k steps) only; smoke checks the pipeline.",
+    "Not yet run on a GPU: a CPU probe at the smoke sizes with 100 Gaussians and 2000 steps gave rel. L2 PIG 0.56, "
+    "fixed grid 0.48, PINN 1.06 (equal time, 8,472 steps: 1.18), i.e. PIG ahead of the PINN but not yet 10x, and "
+    "behind the fixed grid; whether the full preset's 1600 Gaussians and 10k steps change that is open.",
     "The boundary weight of every model is balanced by gradient norms (shared/weighting.py); with a fixed unit weight "
     "the residual (scale (a1 pi)^2 + (a2 pi)^2 ~ 170) swamped the boundary term and every model's error grew with "
     "training (500 steps: PIG 0.59, PINN 7.7).",
