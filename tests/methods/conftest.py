@@ -11,6 +11,18 @@ from workers.methods.registry import get_method
 _SMOKE_RECORDS: dict[str, dict] = {}
 
 
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Smoke presets are defined on one core, as the worker runs them (workers/runner.py): torch's
+    default pool on a shared machine makes small-tensor runs many times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def smoke_record(slug: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     if slug not in _SMOKE_RECORDS:
         torch.set_num_threads(1)  # as the lab runs smoke presets: one core

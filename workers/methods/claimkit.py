@@ -134,6 +134,8 @@ class _CellVerdict:
 def _combine(cell_verdicts: list[_CellVerdict], min_share: float) -> tuple[Verdict, str]:
     """All cells (or a share of them) must hold; an undecided cell that could change it is inconclusive."""
     total = len(cell_verdicts)
+    if total == 0:
+        return Verdict.INCONCLUSIVE, "no cells to judge (this run has none of the claim's cases)"
     held = sum(c.verdict == Verdict.REPRODUCED for c in cell_verdicts)
     open_ = sum(c.verdict == Verdict.INCONCLUSIVE for c in cell_verdicts)
     need = math.ceil(min_share * total - 1e-9)

@@ -33,6 +33,9 @@ REGISTRY: dict[str, str] = {
     "deep-conjugate-direction": "workers.methods.deep_conjugate_direction",
     "nn4mc-newton-mpc-vs-pid": "workers.methods.nn4mc_newton_mpc_vs_pid",
     "prose-multimodal-operator": "workers.methods.prose_multimodal_operator",
+    "pinn-singular-odes": "workers.methods.pinn_singular_odes",
+    "physics-informed-gaussians": "workers.methods.physics_informed_gaussians",
+    "barron-nonlinear-pde": "workers.methods.barron_nonlinear_pde",
 
 }
 

@@ -195,3 +195,17 @@ def test_boundary_points_lie_on_the_faces_in_proportion_to_their_area():
     assert abs(on_y.mean() - 2 / 3) < 0.03
     inside = box.interior(512, np.random.default_rng(1), "sobol", dtype=torch.float64).numpy()
     assert inside[:, 0].min() >= 0 and inside[:, 0].max() <= 4 and inside[:, 1].min() >= -1
+
+
+def test_lbfgs_fits_the_joined_draws_of_a_resampled_term():
+    sizes = []
+    box = Box((0.0,), (1.0,))
+    rng = np.random.default_rng(0)
+
+    def residual(model, x):
+        sizes.append(x.shape[0])
+        return model(x) - torch.sin(x)
+
+    train(mlp(1, 4, 1), [Term("fit", residual, lambda: box.interior(16, rng))],
+          Schedule(adam_steps=2, lbfgs_steps=1, lbfgs_inner=2, lbfgs_draws=5))
+    assert sizes[:2] == [16, 16] and set(sizes[2:]) == {80}

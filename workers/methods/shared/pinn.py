@@ -107,6 +107,20 @@ class Constrained(nn.Module):
         return self.transform(x, self.net(x))
 
 
+class Rescaled(nn.Module):
+    """net((x − centre) / half_width): a box's coordinates mapped to [−1, 1] before the net."""
+
+    def __init__(self, net: nn.Module, box: Box):
+        super().__init__()
+        self.net = net
+        low, high = torch.tensor(box.low), torch.tensor(box.high)
+        self.register_buffer("centre", (low + high) / 2, persistent=False)
+        self.register_buffer("half_width", (high - low) / 2, persistent=False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net((x - self.centre.to(x.dtype)) / self.half_width.to(x.dtype))
+
+
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
@@ -176,11 +190,14 @@ class Schedule:
     """Outer L-BFGS steps, each of up to ``lbfgs_inner`` iterations; points and weights are frozen."""
     lbfgs_inner: int = 20
     lbfgs_history: int = 50
-    weighting: Literal["fixed", "lra", "rba"] = "fixed"
+    lbfgs_draws: int = 1
+    """L-BFGS fits one fixed set of points: this many fresh draws of each resampled term, joined
+    (more points than parameters, lest L-BFGS interpolate the points and miss the solution)."""
+    weighting: Literal["fixed", "lra", "grad_norm", "rba"] = "fixed"
     update_every: int = 10
     """Adaptive weights are updated every this many Adam steps."""
     alpha: float = 0.1
-    """Moving-average rate of learning-rate annealing (lra)."""
+    """Moving-average rate of the gradient-balancing weights (lra, grad_norm)."""
     rba_decay: float = 0.999
     rba_rate: float = 0.01
     eval_every: int = 100
@@ -287,6 +304,9 @@ class _Trainer:
         opt = torch.optim.LBFGS(params, lr=1.0, max_iter=self.s.lbfgs_inner, history_size=self.s.lbfgs_history,
                                 tolerance_grad=1e-12, tolerance_change=1e-15, line_search_fn="strong_wolfe")
         self.weights.freeze()
+        if self.s.lbfgs_steps > 0 and self.s.lbfgs_draws > 1:
+            self.points = [torch.cat([t.draw() for _ in range(self.s.lbfgs_draws)]).detach().requires_grad_(True)
+                           if (t.resample and callable(t.points)) else p for t, p in zip(self.terms, self.points)]
         losses = None
         for _ in range(self.s.lbfgs_steps):
             if self.out_of_time():
