@@ -108,7 +108,6 @@ def test_thresholds_of_ours_need_a_reason():
         Threshold(2, "blog")
 
 
-<<<<<<< HEAD
 def test_an_annotated_claim_keeps_its_verdict_and_adds_the_note():
     from workers.methods.claimkit import annotated
 
@@ -120,10 +119,8 @@ def test_an_annotated_claim_keeps_its_verdict_and_adds_the_note():
     assert finding.summary.endswith("by construction.") and finding.numbers["by_construction"] is True
     assert finding.numbers["ratio"] == 3.0
     assert note.baseline_swap is claim.baseline_swap and note.check(note.baseline_swap(results)).verdict != Verdict.REPRODUCED
-=======
 def test_a_claim_over_no_cells_is_inconclusive_even_with_its_baseline_swapped_in():
     claim = below("c", "s", "src", metric="err", method="m", threshold=Threshold(1e-2, "note"), baseline="b",
                   cells="grid")
     assert claim.check({"grid": {}}).verdict == Verdict.INCONCLUSIVE
     assert claim.check(claim.baseline_swap({"grid": {}})).verdict == Verdict.INCONCLUSIVE
->>>>>>> pinn

@@ -47,7 +47,7 @@ def function_space(config, ctx) -> dict:
         problem = torus_problem(n, config.nonlinearity, TORUS_MODES)
         outcomes = {}
         for name, preconditioned, cap in (("pgd", True, 10_000), ("gd", False, config.plain_gd_iterations)):
-            def log(t, error, proxy, name=name):
+            def log(t, error, proxy, name=name, n=n):
                 if name == "pgd" or t % 10 == 0:
                     ctx.log_point(t, {f"{name} n={n} error": error}, panel="function-space error")
                     ctx.log_point(t, {f"{name} n={n} Barron proxy": proxy}, panel="Barron proxy")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import torch
 from scipy import optimize, special
 from torch import Tensor
 

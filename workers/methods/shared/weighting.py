@@ -21,7 +21,6 @@ from typing import Any, Mapping, Sequence
 import torch
 from torch import Tensor, nn
 
-
 WEIGHTINGS = ("fixed", "lra", "grad_norm", "rba")
 
 
