@@ -15,8 +15,6 @@ _SMOKE_RECORDS: dict[str, dict] = {}
 def one_torch_thread():
     """Smoke presets are defined on one core, as the worker runs them (workers/runner.py): torch's
     default pool on a shared machine makes small-tensor runs many times slower."""
-    import torch
-
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -25,7 +23,6 @@ def one_torch_thread():
 
 def smoke_record(slug: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     if slug not in _SMOKE_RECORDS:
-        torch.set_num_threads(1)  # as the lab runs smoke presets: one core
         method = get_method(slug)
         out = tmp_path_factory.mktemp(slug)
         ctx = RunContext(seed=0, device="cpu", artifact_dir=out)
