@@ -82,9 +82,3 @@ def save_dataset(ctx: Any, name: str, arrays: Mapping[str, np.ndarray], max_byte
 def load_dataset(path: str | Path) -> dict[str, np.ndarray]:
     with np.load(Path(path), allow_pickle=False) as data:
         return {k: data[k] for k in data.files}
-
-
-def normalizer(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and std over samples and grid (for input/output scaling)."""
-    dims = [0] + list(range(2, x.ndim))
-    return x.mean(dim=dims, keepdim=True)[0:1], x.std(dim=dims, keepdim=True)[0:1].clamp_min(1e-8)
