@@ -12,7 +12,12 @@ from workers.methods.cape_channel_attention import METHOD
 from workers.methods.cape_channel_attention.cape import Solver
 from workers.methods.cape_channel_attention.experiment import trajectories
 from workers.methods.cape_channel_attention.rollout import (
-    RolloutSettings, curriculum_steps, one_step_error, rollout_nrmse, train_rollouts)
+    RolloutSettings,
+    curriculum_steps,
+    one_step_error,
+    rollout_nrmse,
+    train_rollouts,
+)
 from workers.methods.shared.operators import spectral
 
 

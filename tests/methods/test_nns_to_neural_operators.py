@@ -8,7 +8,11 @@ import pytest
 import torch
 
 from workers.methods.nns_to_neural_operators.resolution import (
-    InOutInterpolated, interpolate_kernel, interpolated_kernel_size, kernel_interpolated)
+    InOutInterpolated,
+    interpolate_kernel,
+    interpolated_kernel_size,
+    kernel_interpolated,
+)
 from workers.methods.shared.operators import fields, models
 
 

@@ -9,7 +9,16 @@ import pytest
 import torch
 
 from workers.methods.context import RunCancelled, RunContext
-from workers.methods.shared.operators import burgers, darcy, datasets, fields, models, problems, spectral, training
+from workers.methods.shared.operators import (
+    burgers,
+    darcy,
+    datasets,
+    fields,
+    models,
+    problems,
+    spectral,
+    training,
+)
 from workers.methods.shared.operators import navier_stokes as ns
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])

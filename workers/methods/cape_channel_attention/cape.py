@@ -18,8 +18,8 @@ into the prediction. Parameters enter as log p (the paper feeds p in 1-D, sigmoi
 from __future__ import annotations
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from ..shared.operators.models import FNO, SpectralConv
 

@@ -8,7 +8,6 @@ epochs, batch size, learning rate and cosine schedule.
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from ..shared.operators import darcy, models, training

@@ -13,8 +13,8 @@ anew. Every operator is a 3×3 convolution (zero padding: the Dirichlet boundary
 from __future__ import annotations
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 def conv3(a: int, b: int, stride: int = 1) -> nn.Conv2d:

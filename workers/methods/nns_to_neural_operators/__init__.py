@@ -11,6 +11,7 @@ at any resolution; inputs a are band-limited Gaussian random fields (see ``exper
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -19,8 +20,6 @@ from ..base import Method, MethodConfig, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 from .resolution import interpolated_kernel_size
-
-from fractions import Fraction
 
 
 class NNsToNeuralOperatorsConfig(MethodConfig):

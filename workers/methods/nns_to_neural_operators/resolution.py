@@ -19,8 +19,8 @@ import copy
 from fractions import Fraction
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 from ..shared.operators.spectral import fourier_resample
 
