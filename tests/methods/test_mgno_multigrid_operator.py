@@ -22,7 +22,7 @@ def conv(x: np.ndarray, w: np.ndarray, stride: int = 1) -> np.ndarray:
 
 def transposed(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """ConvTranspose2d(kernel 4, stride 2, padding 1) by its definition: y[o, 2i+a-1] += x[c, i] w[c, o, a]."""
-    c_in, n, _ = x.shape
+    n = x.shape[1]
     y = np.zeros((w.shape[1], 2 * n + 2, 2 * n + 2))
     for i in range(n):
         for j in range(n):

@@ -9,7 +9,16 @@ import pytest
 import torch
 
 from workers.methods.context import RunCancelled, RunContext
-from workers.methods.shared.operators import burgers, darcy, datasets, fields, models, spectral, training
+from workers.methods.shared.operators import (
+    burgers,
+    darcy,
+    datasets,
+    fields,
+    models,
+    problems,
+    spectral,
+    training,
+)
 from workers.methods.shared.operators import navier_stokes as ns
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -164,6 +173,30 @@ def test_navier_stokes_conserves_mean_vorticity_and_inviscid_enstrophy():
     enstrophy = lambda w: (w - w.mean(dim=(-2, -1), keepdim=True)).pow(2).mean(dim=(-2, -1))
     assert torch.allclose(enstrophy(out), enstrophy(w0), rtol=2e-3)
     assert float((out - w0).norm() / w0.norm()) > 1e-3  # the flow did evolve
+
+
+# ---- seeded data sets at a requested resolution -----------------------------------------
+
+@pytest.mark.parametrize("build, tol", [
+    (lambda rng, n: problems.heat(rng, 4, n), 1e-6),
+    (lambda rng, n: problems.advection(rng, 4, n), 1e-6),
+    (lambda rng, n: problems.burgers(rng, 3, n, nu=0.02, t=0.3), 1e-5),
+    (lambda rng, n: problems.navier_stokes(rng, 2, n, t=0.2, dt=1e-2, modes=4), 1e-4),
+])
+def test_a_seeded_data_set_holds_the_same_functions_at_two_resolutions(build, tol):
+    coarse, fine = build(np.random.default_rng(8), 24), build(np.random.default_rng(8), 48)
+    every_other = (..., *[slice(None, None, 2)] * (coarse.inputs.ndim - 2))
+    assert coarse.inputs.shape[-1] == 24 and fine.outputs.shape[-1] == 48
+    assert np.allclose(fine.inputs[every_other], coarse.inputs, atol=1e-6)
+    scale = np.abs(coarse.outputs).max()
+    assert np.abs(fine.outputs[every_other] - coarse.outputs).max() < tol * max(scale, 1.0)
+
+
+def test_darcy_data_sets_are_seeded_and_zero_on_the_boundary():
+    first, again = problems.darcy(np.random.default_rng(9), 2, 16), problems.darcy(np.random.default_rng(9), 2, 16)
+    assert np.array_equal(first.outputs, again.outputs) and first.inputs.shape == (2, 1, 16, 16)
+    assert np.all(first.outputs[..., 0, :] == 0) and np.all(first.outputs[..., :, -1] == 0)
+    assert np.all(first.outputs[..., 1:-1, 1:-1] > 0)  # -div(a grad u) = 1 > 0: u > 0 inside
 
 
 # ---- metric, cache, training ------------------------------------------------------------

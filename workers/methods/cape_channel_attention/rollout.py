@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 import torch
 
-from ..shared.operators.training import TrainSettings, make_scheduler, relative_l2, shuffled
+from ..shared.operators.training import (
+    TrainSettings,
+    make_scheduler,
+    relative_l2,
+    shuffled,
+)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ as one compressed .npz artifact through the run's context when it fits ``MAX_ART
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -40,11 +41,11 @@ class OperatorData:
     def resolution(self) -> int:
         return self.inputs.shape[-1]
 
-    def take(self, index) -> "OperatorData":
+    def take(self, index) -> OperatorData:
         params = None if self.params is None else self.params[index]
         return OperatorData(self.inputs[index], self.outputs[index], params, dict(self.meta))
 
-    def split(self, n_train: int) -> tuple["OperatorData", "OperatorData"]:
+    def split(self, n_train: int) -> tuple[OperatorData, OperatorData]:
         """The first ``n_train`` samples and the rest (samples are drawn i.i.d., so in order is fine)."""
         if not 0 < n_train < len(self):
             raise ValueError(f"cannot split {len(self)} samples at {n_train}")
@@ -82,9 +83,3 @@ def save_dataset(ctx: Any, name: str, arrays: Mapping[str, np.ndarray], max_byte
 def load_dataset(path: str | Path) -> dict[str, np.ndarray]:
     with np.load(Path(path), allow_pickle=False) as data:
         return {k: data[k] for k in data.files}
-
-
-def normalizer(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and std over samples and grid (for input/output scaling)."""
-    dims = [0] + list(range(2, x.ndim))
-    return x.mean(dim=dims, keepdim=True)[0:1], x.std(dim=dims, keepdim=True)[0:1].clamp_min(1e-8)

@@ -171,7 +171,7 @@ class Rescaled(nn.Module):
         self.in_shift, self.in_scale, self.out_shift, self.out_scale = in_shift, in_scale, out_shift, out_scale
 
     @classmethod
-    def fitted(cls, model: nn.Module, inputs: torch.Tensor, outputs: torch.Tensor, center: bool = True) -> "Rescaled":
+    def fitted(cls, model: nn.Module, inputs: torch.Tensor, outputs: torch.Tensor, center: bool = True) -> Rescaled:
         shift = (lambda t: float(t.mean())) if center else (lambda t: 0.0)
         return cls(model, shift(inputs), float(inputs.std()), shift(outputs), float(outputs.std()))
 
