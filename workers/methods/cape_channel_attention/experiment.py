@@ -51,16 +51,9 @@ def make_data(config, ctx) -> dict:
     rng, data = ctx.rng("instances"), {}
     splits = (("train", 0, "train_per_parameter"), ("seen", 0, "test_per_parameter"), ("unseen", 1, "test_per_parameter"))
     for pde in config.pdes:
-<<<<<<< HEAD
-        seen, unseen = PARAMETERS[pde]
-        make = lambda values, count, pde=pde: trajectories(pde, values, count, config, rng, ctx.torch_device, ctx.check_cancelled)
-        data[pde] = {"train": make(seen, config.train_per_parameter), "seen": make(seen, config.test_per_parameter),
-                     "unseen": make(unseen, config.test_per_parameter)}
-=======
         data[pde] = {split: trajectories(pde, PARAMETERS[pde][which], getattr(config, count), config, rng,
                                          ctx.torch_device, ctx.check_cancelled)
                      for split, which, count in splits}
->>>>>>> operators
     return data
 
 
