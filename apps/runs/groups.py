@@ -83,13 +83,35 @@ def group_summary(runs: list[Run], target: float | None) -> dict:
             hits = [first_reach(c, target) for c in curves]
             entry["target"] = kaplan_meier([h[0] for h in hits], [h[1] for h in hits])
         series.append(entry)
-    return {"series": series, "verdicts": verdict_counts(finished), "finished": len(finished), "total": len(runs)}
+    return {"series": series, "verdicts": verdict_counts(finished), "finished": len(finished), "total": len(runs),
+            "events": event_counts(runs)}
 
 
 def verdict_counts(runs: list[Run]) -> list[dict]:
+    """Per claim: verdicts as k of N, and the spread of its key number (a ratio, a slope...)
+    over the group: median and 10-90 % where at least two runs report one."""
+    from apps.catalog.history import key_number
+
     counts: dict[str, Counter] = {}
+    numbers: dict[str, list[float]] = {}
     for run in runs:
         for claim in run.claims:
             counts.setdefault(claim["id"], Counter())[claim["verdict"]] += 1
+            value = key_number(claim.get("evidence"))
+            if value is not None and np.isfinite(value):
+                numbers.setdefault(claim["id"], []).append(value)
     return [{"id": cid, "reproduced": c["reproduced"], "not_reproduced": c["not_reproduced"],
-             "inconclusive": c["inconclusive"], "of": sum(c.values())} for cid, c in counts.items()]
+             "inconclusive": c["inconclusive"], "of": sum(c.values()), "spread": spread(numbers.get(cid, []))}
+            for cid, c in counts.items()]
+
+
+def spread(values: list[float]) -> dict | None:
+    if len(values) < 2:
+        return None
+    q10, median, q90 = np.quantile(np.asarray(values, float), [0.1, 0.5, 0.9])
+    return {"median": float(median), "q10": float(q10), "q90": float(q90), "n": len(values)}
+
+
+def event_counts(runs: list[Run]) -> dict[str, int]:
+    """Numerical-trouble events of the runs, by kind."""
+    return dict(Counter(event["kind"] for run in runs for event in (run.events or [])))

@@ -115,7 +115,7 @@ def run_metrics(request, run_id: int):
     max_points = _int(request.GET.get("max_points"), settings.METRICS_MAX_POINTS)
     names = [n for n in request.GET.getlist("series") if n]
     after = finite_float(request.GET.get("after"))
-    return JsonResponse({"run": run.pk, "status": run.status, "after": after,
+    return JsonResponse({"run": run.pk, "status": run.status, "after": after, "events": run.events or [],
                          "series": run_curves(run, max_points, names, after)})
 
 

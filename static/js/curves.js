@@ -79,6 +79,7 @@
     incremental = url !== run.url;
     return getJson(url).then(function (payload) {
       run.status = payload.status;
+      run.events = payload.events || [];
       run.loaded = true;
       if (!incremental) { replaceAll(run, payload); return; }
       if (!merge(run, payload) || !running(payload.status)) return refresh(run, true);
@@ -149,6 +150,30 @@
     };
   }
 
+  /* Numerical-trouble events of the panel's series, as ✕ markers at their step, on the last
+     finite value at or before it (a NaN has no height of its own). */
+  function eventTraces(panel) {
+    var traces = [];
+    panel.members.forEach(function (member) {
+      (member.run.events || []).forEach(function (event) {
+        if (event.series !== member.curve.name) return;
+        var s = member.curve, at = -1;
+        for (var i = 0; i < s.step.length; i++) {
+          if (s.step[i] <= event.step && s.value[i] !== null && isFinite(s.value[i])) at = i;
+        }
+        var y = event.value !== null && isFinite(event.value) ? event.value : (at >= 0 ? s.value[at] : null);
+        var x = state.xaxis === "step" ? event.step : (at >= 0 ? s.wall_s[at] : null);
+        if (x === null || y === null) return;
+        traces.push({ x: [x], y: [y], type: "scatter", mode: "markers", showlegend: true,
+          name: "trouble: " + event.kind + " · " + escapeText(event.series),
+          text: [escapeText(event.detail)], hoverinfo: "text+name",
+          marker: { symbol: "x", size: 13, color: "#b3261e", line: { width: 2 } },
+          uid: "event:" + member.index + ":" + event.series + ":" + event.kind });
+      });
+    });
+    return traces;
+  }
+
   function allPositive(traces) {
     return traces.every(function (t) { return t.y.every(function (v) { return v === null || v > 0; }); });
   }
@@ -161,9 +186,10 @@
 
   function drawPanel(panel, k) {
     var chart = chartFor(panel.name, k);
-    var traces = panel.members.map(traceFor);
+    var curves = panel.members.map(traceFor);
     var scale = scales[panel.name];
-    var y = scale.y || (allPositive(traces) ? "log" : "linear");
+    var y = scale.y || (allPositive(curves) ? "log" : "linear");
+    var traces = curves.concat(eventTraces(panel));
     chart.controls.querySelector("select[name=yscale]").value = y;
     chart.controls.querySelector("select[name=xscale]").value = scale.x;
     var layout = {
@@ -174,7 +200,7 @@
       legend: { orientation: "h", y: -0.25 }, showlegend: true
     };
     window.Plotly.react(chart.plot, traces, layout, { responsive: true, displaylogo: false });
-    return traces.length;
+    return curves.length;
   }
 
   function draw() {

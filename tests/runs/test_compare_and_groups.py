@@ -81,3 +81,19 @@ def test_compare_hides_private_runs_of_others(client, catalog, alice, bob):
     client.force_login(bob)
     page = client.get("/compare/", {"runs": str(run.pk)}).content.decode()
     assert "1 of the requested runs do not exist or are not visible" in page
+
+
+def test_a_groups_comparative_evidence_reports_the_ratios_spread():
+    from types import SimpleNamespace
+
+    from apps.runs.groups import event_counts, verdict_counts
+
+    runs = [SimpleNamespace(claims=[{"id": "fewer", "verdict": "reproduced", "evidence": {"ratio": r, "threshold": 10}}],
+                            events=[{"kind": "nonfinite"}] if r < 20 else [])
+            for r in (12.0, 30.0, 50.0, 70.0, 90.0)]
+    (fewer,) = verdict_counts(runs)
+    assert (fewer["reproduced"], fewer["of"]) == (5, 5)
+    assert fewer["spread"]["median"] == 50.0 and fewer["spread"]["n"] == 5
+    assert fewer["spread"]["q10"] == pytest.approx(12.0 + 0.4 * 18.0) and fewer["spread"]["q90"] == pytest.approx(82.0)
+    assert verdict_counts(runs[:1])[0]["spread"] is None  # one run has no spread
+    assert event_counts(runs) == {"nonfinite": 1}
