@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "vr-halpern": "workers.methods.vr_halpern",
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
+    "adahessian": "workers.methods.adahessian",
 
 }
 

@@ -39,12 +39,13 @@ def standardize(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def split_arrays(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator,
-                 dtype=torch.float32) -> Split:
-    """A random train/test split (by ``rng``), features standardized on the training part."""
+                 dtype=torch.float32, scale: bool = True) -> Split:
+    """A random train/test split (by ``rng``), features standardized on the training part
+    unless ``scale`` is false."""
     order = rng.permutation(len(y))
     n_test = int(round(test_fraction * len(y)))
     test, train = order[:n_test], order[n_test:]
-    x_train, x_test = standardize(x[train], x[test])
+    x_train, x_test = standardize(x[train], x[test]) if scale else (x[train], x[test])
     as_x = lambda a: torch.as_tensor(a, dtype=dtype)  # noqa: E731
     as_y = lambda a: torch.as_tensor(a, dtype=torch.long)  # noqa: E731
     return Split(as_x(x_train), as_y(y[train]), as_x(x_test), as_y(y[test]))
