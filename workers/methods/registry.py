@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "autonumerics-zero": "workers.methods.autonumerics_zero",
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "adahessian": "workers.methods.adahessian",
+    "sgd-stability-trace": "workers.methods.sgd_stability_trace",
 
 }
 
