@@ -21,6 +21,7 @@ REGISTRY: dict[str, str] = {
     "pcf-blind-delta": "workers.methods.pcf_blind_delta",
     "adahessian": "workers.methods.adahessian",
     "sgd-stability-trace": "workers.methods.sgd_stability_trace",
+    "rmt-lr-batch-scaling": "workers.methods.rmt_lr_batch_scaling",
 
 }
 
