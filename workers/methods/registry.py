@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "adahessian": "workers.methods.adahessian",
     "sgd-stability-trace": "workers.methods.sgd_stability_trace",
     "rmt-lr-batch-scaling": "workers.methods.rmt_lr_batch_scaling",
+    "local-lipschitz-bound-prop": "workers.methods.local_lipschitz_bound_prop",
 
 }
 
