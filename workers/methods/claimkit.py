@@ -144,6 +144,8 @@ def _combine(cell_verdicts: list[_CellVerdict], min_share: float) -> tuple[Verdi
 
 
 def _finding(cell_verdicts: list[_CellVerdict], min_share: float, head: str, extra: dict) -> Finding:
+    if not cell_verdicts:
+        return Finding.inconclusive(f"{head}: no cells to judge (no run reached the state the claim is about).", **extra)
     if len(cell_verdicts) == 1 and cell_verdicts[0].label == "":
         only = cell_verdicts[0]
         return Finding(only.verdict, f"{head}: {only.text}.", {**only.numbers, **extra})

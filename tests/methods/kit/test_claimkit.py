@@ -106,3 +106,10 @@ def test_thresholds_of_ours_need_a_reason():
         Threshold(2, "ours")
     with pytest.raises(ValueError):
         Threshold(2, "blog")
+
+
+def test_a_claim_over_no_cells_is_inconclusive_not_reproduced():
+    claim = below("c", "s", "t", metric="iterations", method="new", threshold=TEN, cells="by_n")
+    assert claim.check({"by_n": {}}).verdict == Verdict.INCONCLUSIVE
+    ratio = fewer("c", "s", "t", metric="iterations", method="new", baseline="old", at_least=TEN, cells="by_n")
+    assert ratio.check({"by_n": {}}).verdict == Verdict.INCONCLUSIVE

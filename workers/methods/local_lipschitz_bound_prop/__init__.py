@@ -54,11 +54,12 @@ PRESETS = {
         "domains), exact enumeration, sampling.",
     ),
     "full": Preset(
-        {"widths": [8, 16, 32, 64, 128], "depth": 3, "points": 20, "radii": [0.01, 0.05, 0.1], "bab_domains": 2000,
-         "exact_max_programs": 20_000, "train_steps": 500},
+        {"widths": [8, 16, 32, 64], "depth": 3, "points": 10, "radii": [0.01, 0.05, 0.1], "bab_domains": 300,
+         "exact_max_programs": 500, "train_steps": 500},
         "any",
-        "Depth-3 nets of widths 8-128, 20 points, eps in {0.01, 0.05, 0.1}, BaB with 2000 domains; the exact "
-        "enumeration stops at 20k linear programs per point (a lower bound on its time).",
+        "Depth-3 nets of widths 8-64, 10 points, eps in {0.01, 0.05, 0.1}, BaB with 300 domains; the exact "
+        "enumeration stops at 500 linear programs per point (its time then a lower bound). Mostly CPU work "
+        "(scipy programs); a few minutes.",
     ),
 }
 
