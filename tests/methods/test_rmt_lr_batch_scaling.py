@@ -6,7 +6,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from workers.methods.rmt_lr_batch_scaling.batched import BatchedOptimizer, forward, losses, stack_mlp
+from workers.methods.rmt_lr_batch_scaling.batched import (
+    BatchedOptimizer,
+    forward,
+    losses,
+    stack_mlp,
+)
 from workers.methods.rmt_lr_batch_scaling.experiment import largest_stable
 from workers.methods.shared.datasets import mlp, seeded
 

@@ -114,7 +114,7 @@ def run_experiment(config, ctx: RunContext) -> dict:
     device = ctx.torch_device
     data = digits(ctx.rng("instances")).to(device)
     x, y = data.x_train, data.y_train
-    build = lambda: mlp([x.shape[1], *[config.hidden] * config.depth, 10], "tanh")  # noqa: E731
+    build = lambda: mlp([x.shape[1], *[config.hidden] * config.depth, 10], "tanh")
     model = seeded(build, ctx.seed, device)
     base = seeded(build, ctx.seed, device)
     ctx.progress(0.0, "pretraining")

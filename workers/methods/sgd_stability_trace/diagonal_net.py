@@ -33,7 +33,7 @@ def sparse_regression(n: int, d: int, sparsity: int, test_points: int, rng: np.r
     beta = np.zeros(d)
     beta[:sparsity] = 1.0
     x, x_test = rng.uniform(-1, 1, (n, d)), rng.uniform(-1, 1, (test_points, d))
-    as_t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)  # noqa: E731
+    as_t = lambda a: torch.as_tensor(a, dtype=dtype, device=device)
     return SparseRegression(as_t(x), as_t(x @ beta), as_t(x_test), as_t(x_test @ beta), as_t(beta))
 
 

@@ -27,7 +27,7 @@ class Split:
     def classes(self) -> int:
         return int(max(self.y_train.max(), self.y_test.max())) + 1
 
-    def to(self, device) -> "Split":
+    def to(self, device) -> Split:
         return Split(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)))
 
 
@@ -46,8 +46,8 @@ def split_arrays(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.ran
     n_test = int(round(test_fraction * len(y)))
     test, train = order[:n_test], order[n_test:]
     x_train, x_test = standardize(x[train], x[test]) if scale else (x[train], x[test])
-    as_x = lambda a: torch.as_tensor(a, dtype=dtype)  # noqa: E731
-    as_y = lambda a: torch.as_tensor(a, dtype=torch.long)  # noqa: E731
+    as_x = lambda a: torch.as_tensor(a, dtype=dtype)
+    as_y = lambda a: torch.as_tensor(a, dtype=torch.long)
     return Split(as_x(x_train), as_y(y[train]), as_x(x_test), as_y(y[test]))
 
 
@@ -61,7 +61,7 @@ def digits(rng: np.random.Generator, test_fraction: float = 0.2, dtype=torch.flo
 
 def digits_images(split: Split) -> Split:
     """The same split with features as 1x8x8 images (for convolutional nets)."""
-    shape = lambda t: t.reshape(-1, 1, 8, 8)  # noqa: E731
+    shape = lambda t: t.reshape(-1, 1, 8, 8)
     return Split(shape(split.x_train), split.y_train, shape(split.x_test), split.y_test)
 
 

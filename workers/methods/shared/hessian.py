@@ -10,8 +10,8 @@ stochastic Lanczos quadrature (SLQ). Shared by the training-dynamics methods.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import torch
 
