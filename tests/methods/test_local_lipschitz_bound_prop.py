@@ -12,6 +12,7 @@ from scipy.optimize import linprog
 from workers.methods.local_lipschitz_bound_prop.bounds import (
     bound_propagation,
     branch_and_bound,
+    crown_preactivation_bounds,
     derivative_bounds,
     gradient_norm,
     interval_bound,
@@ -68,8 +69,8 @@ def test_the_exact_value_matches_a_dense_grid_on_a_two_input_deep_net():
 def test_every_upper_bound_is_at_least_the_exact_value_and_they_are_ordered(sizes, seed):
     layers = random_net(sizes, seed)
     x0 = torch.as_tensor(np.random.default_rng(seed).normal(size=sizes[0]))
-    for eps in (0.05, 0.3):
-        db = derivative_bounds(preactivation_bounds(layers, x0, eps))
+    for eps, pre in itertools.product((0.05, 0.3), (preactivation_bounds, crown_preactivation_bounds)):
+        db = derivative_bounds(pre(layers, x0, eps))
         exact = exact_local_lipschitz([(w.numpy(), b.numpy()) for w, b in layers], x0.numpy(), eps).best
         propagated, interval = bound_propagation(layers, db), interval_bound(layers, db)
         bab = branch_and_bound(layers, db, 64).bound
@@ -104,3 +105,17 @@ def test_the_gradient_norm_matches_autograd():
     out = (h @ layers[-1][0].T + layers[-1][1]).sum()
     (grad,) = torch.autograd.grad(out, x)
     assert torch.allclose(gradient_norm(layers, x.detach()), grad.abs().sum(dim=1), atol=1e-12)
+
+
+def test_crown_bounds_contain_every_sampled_preactivation_and_are_no_looser_than_intervals():
+    layers = random_net([6, 10, 10, 10, 1], 6)
+    x0, eps = torch.zeros(6, dtype=torch.float64), 0.4
+    crown, ibp = crown_preactivation_bounds(layers, x0, eps), preactivation_bounds(layers, x0, eps)
+    x = x0 + eps * (2 * torch.rand(20000, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0)) - 1)
+    h = x
+    for (w, b), (low, high), (ibp_low, ibp_high) in zip(layers[:-1], crown, ibp):
+        z = h @ w.T + b
+        assert bool((z >= low - 1e-12).all()) and bool((z <= high + 1e-12).all())
+        assert bool((low >= ibp_low).all()) and bool((high <= ibp_high).all())
+        h = torch.relu(z)
+    assert float((crown[-1][1] - crown[-1][0]).sum()) < 0.8 * float((ibp[-1][1] - ibp[-1][0]).sum())

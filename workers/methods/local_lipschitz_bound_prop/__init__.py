@@ -67,8 +67,8 @@ DEVIATIONS = (
     "Scalar-output nets (a binary task from a random two-layer ReLU teacher on 16 Gaussian features) instead of the "
     "paper's 10-class models; the constant bounded is max ||grad f||_1 over the l_inf ball (the l_inf local Lipschitz "
     "constant of a scalar output).",
-    "Our own implementation of the relaxation, not auto_LiRPA: pre-activation bounds by interval propagation (the "
-    "paper uses CROWN), the |.| of the l1 norm relaxed by its chord, each product d*p by a McCormick plane (the best "
+    "Our own implementation of the relaxation, not auto_LiRPA: pre-activation bounds by CROWN (fixed lower slopes, "
+    "no alpha optimization) intersected with interval propagation, the |.| of the l1 norm relaxed by its chord, each product d*p by a McCormick plane (the best "
     "of three fixed mixes, no optimized alpha), and branch and bound on the Clarke relaxation only (splitting d to "
     "0 or 1 without refining the pre-activation bounds); BaB therefore converges to the relaxation's maximum over "
     "all activation combinations, which can exceed the exact value on deeper nets.",
@@ -78,10 +78,11 @@ DEVIATIONS = (
     "Timings are wall-clock seconds of our implementations on one thread (torch for the bounds, scipy for the "
     "programs), summed over the points of a cell.",
     "Nets are trained briefly (full-batch Adam) rather than to the paper's accuracy; one seed.",
-    "Smoke uses eps in {0.02, 0.05} only: at eps = 0.1 the enumeration of the 16-16-16 net takes ~25 s on a busy core "
-    "(and BaB's 200 domains end 1.3x above exact there, the relaxation's gap); full decides the larger radii.",
+    "Smoke uses eps in {0.02, 0.05} only: at eps = 0.1 the enumeration of the 16-16-16 net takes ~25 s on a busy core; "
+    "full decides the larger radii (where, on depth-3 nets, BaB on the Clarke relaxation can end well above exact: "
+    "2.25x on a width-8 net at eps = 0.1 in a CPU check).",
     "Cost is compared per net over all its radii; at the smallest radius alone (few unstable neurons) enumeration is "
-    "cheap too (smoke: 0.08 s vs 0.018 s over 5 points, 4.6x).",
+    "cheap too (smoke, before CROWN was added: 0.08 s vs 0.018 s over 5 points, 4.6x).",
 )
 
 METHOD = Method(

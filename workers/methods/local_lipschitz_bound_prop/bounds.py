@@ -38,6 +38,36 @@ def preactivation_bounds(layers: Layers, x0: torch.Tensor, eps: float) -> list[I
     return bounds
 
 
+def _backward_upper(coef: torch.Tensor, const: torch.Tensor, layers: Layers, pre: list[Interval],
+                    x0: torch.Tensor, eps: float) -> torch.Tensor:
+    """Upper bound over the ball of coef · a_k + const, a_k = relu(z_k) the output of hidden layer
+    k = len(pre), by CROWN's linear ReLU relaxations propagated back to the input."""
+    for k in range(len(pre) - 1, -1, -1):
+        low, high = pre[k]
+        unstable_ = (low < 0) & (high > 0)
+        upper_slope = torch.where(unstable_, high / (high - low).clamp_min(1e-300), (low >= 0).to(low.dtype))
+        lower_slope = torch.where(unstable_, (high > -low).to(low.dtype), (low >= 0).to(low.dtype))
+        positive, negative = coef.clamp_min(0), coef.clamp_max(0)
+        const = const + positive @ torch.where(unstable_, -upper_slope * low, torch.zeros_like(low))
+        coef = positive * upper_slope + negative * lower_slope  # now on z_k = W_k a_{k-1} + b_k
+        weight, bias = layers[k]
+        const = const + coef @ bias
+        coef = coef @ weight
+    return coef @ x0 + eps * coef.abs().sum(dim=-1) + const
+
+
+def crown_preactivation_bounds(layers: Layers, x0: torch.Tensor, eps: float) -> list[Interval]:
+    """Pre-activation bounds by CROWN (Zhang et al. 2018), intersected with interval propagation."""
+    ibp = preactivation_bounds(layers, x0, eps)
+    bounds = [ibp[0]]
+    for m in range(1, len(layers) - 1):
+        weight, bias = layers[m]
+        upper = _backward_upper(weight, bias, layers, bounds, x0, eps)
+        lower = -_backward_upper(-weight, -bias, layers, bounds, x0, eps)
+        bounds.append((torch.maximum(lower, ibp[m][0]), torch.minimum(upper, ibp[m][1])))
+    return bounds
+
+
 def derivative_bounds(pre: list[Interval]) -> list[Interval]:
     """ReLU derivative ranges [d_lo, d_hi] ⊂ {0, 1} per hidden neuron: stable or unstable ([0, 1])."""
     return [((low > 0).to(low.dtype), (high > 0).to(high.dtype)) for low, high in pre]

@@ -18,11 +18,11 @@ from .bounds import (
     Layers,
     bound_propagation,
     branch_and_bound,
+    crown_preactivation_bounds,
     derivative_bounds,
     gradient_norm,
     interval_bound,
     naive_global,
-    preactivation_bounds,
 )
 from .exact import exact_local_lipschitz
 
@@ -63,7 +63,7 @@ def timed(fn):
 
 def bounds_at(layers: Layers, x0: torch.Tensor, eps: float, config, generator: torch.Generator) -> dict:
     """Every method's value and seconds at one point."""
-    dbounds, prep = timed(lambda: derivative_bounds(preactivation_bounds(layers, x0, eps)))
+    dbounds, prep = timed(lambda: derivative_bounds(crown_preactivation_bounds(layers, x0, eps)))
     out = {"naive": timed(lambda: naive_global(layers)),
            "interval": timed(lambda: interval_bound(layers, dbounds)),
            "bound_prop": timed(lambda: bound_propagation(layers, dbounds))}
