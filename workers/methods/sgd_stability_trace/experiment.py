@@ -45,7 +45,8 @@ def train(replicas: Replicas, data, config, ctx: RunContext) -> None:
         if step % CHECK_EVERY == 0 or step == config.steps:
             loss = mark_diverged(replicas, data)
             ctx.log_point(step, median_losses(loss, replicas.alive, names), panel="train loss")
-            ctx.progress(step / config.steps, "training")
+            if step % max(CHECK_EVERY, config.steps // 50 // CHECK_EVERY * CHECK_EVERY) == 0:
+                ctx.progress(step / config.steps, "training")
 
 
 def measure(replicas: Replicas, data, config) -> dict:
