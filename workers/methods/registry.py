@@ -36,6 +36,10 @@ REGISTRY: dict[str, str] = {
     "pinn-singular-odes": "workers.methods.pinn_singular_odes",
     "physics-informed-gaussians": "workers.methods.physics_informed_gaussians",
     "barron-nonlinear-pde": "workers.methods.barron_nonlinear_pde",
+    "adahessian": "workers.methods.adahessian",
+    "sgd-stability-trace": "workers.methods.sgd_stability_trace",
+    "rmt-lr-batch-scaling": "workers.methods.rmt_lr_batch_scaling",
+    "local-lipschitz-bound-prop": "workers.methods.local_lipschitz_bound_prop",
 
 }
 

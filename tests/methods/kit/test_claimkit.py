@@ -119,6 +119,8 @@ def test_an_annotated_claim_keeps_its_verdict_and_adds_the_note():
     assert finding.summary.endswith("by construction.") and finding.numbers["by_construction"] is True
     assert finding.numbers["ratio"] == 3.0
     assert note.baseline_swap is claim.baseline_swap and note.check(note.baseline_swap(results)).verdict != Verdict.REPRODUCED
+
+
 def test_a_claim_over_no_cells_is_inconclusive_even_with_its_baseline_swapped_in():
     claim = below("c", "s", "src", metric="err", method="m", threshold=Threshold(1e-2, "note"), baseline="b",
                   cells="grid")

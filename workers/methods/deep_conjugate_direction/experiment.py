@@ -14,9 +14,9 @@ import scipy.sparse.linalg as sla
 import torch
 
 from ..context import RunContext
-from ..shared.cpu_threads_small import one_thread_when_small
 from ..shared.krylov import SolveResult, conjugate_directions, preconditioned_cg
 from ..shared.poisson import fluid_mask, incomplete_cholesky, poisson_apply, poisson_matrix
+from ..shared.threads import one_thread_when_small
 from ..shared.weights import save_weights
 from .network import DirectionNet, dcdm_loss, parameter_count
 

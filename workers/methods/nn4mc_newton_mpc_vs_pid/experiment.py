@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..context import RunContext
-from ..shared.cpu_threads_small import one_thread_when_small
+from ..shared.threads import one_thread_when_small
 from ..shared.weights import save_weights
 from .controllers import INPUTS, PID, NewtonMPC, NumpyMLP
 from .plant import Plant, excitation, reference

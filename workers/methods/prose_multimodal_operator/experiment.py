@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from ..context import RunContext
-from ..shared.cpu_threads_small import one_thread_when_small
+from ..shared.threads import one_thread_when_small
 from ..shared.weights import save_weights
 from .data import MAX_TOKENS, Split, make_split, normalized, save_split
 from .model import Prose

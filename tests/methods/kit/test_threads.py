@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from threadpoolctl import threadpool_info
 
-from workers.methods.shared.cpu_threads_small import one_thread_when_small
+from workers.methods.shared.threads import one_thread_when_small
 
 
 def blas_threads() -> set[int]:
