@@ -26,12 +26,6 @@ from workers.methods.shared.weighting import TermWeights
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA"))]
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def points(n: int, dim: int, device: str, seed: int = 0) -> torch.Tensor:
