@@ -13,14 +13,6 @@ from workers.methods.deep_conjugate_direction.network import DirectionNet, dcdm_
 from workers.methods.shared.poisson import fluid_mask, poisson_matrix
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def layout(n=16, seed=1):
     return fluid_mask(n, 3, np.random.default_rng(seed))
 

@@ -27,15 +27,6 @@ from workers.methods.sinkhorn_newton_sparse.newton import (
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA"))]
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny tensors: threads only add overhead (and stall on a busy host)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def instance(n: int, m: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     cost = rng.random((n, m))
