@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "wikides-short-descriptions": "workers.methods.wikides_short_descriptions",
     "math-program-synthesis": "workers.methods.math_program_synthesis",
+    "neural-de-kidger": "workers.methods.neural_de_kidger",
 
 }
 
