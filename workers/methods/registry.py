@@ -31,6 +31,7 @@ REGISTRY: dict[str, str] = {
     "wikides-short-descriptions": "workers.methods.wikides_short_descriptions",
     "math-program-synthesis": "workers.methods.math_program_synthesis",
     "neural-de-kidger": "workers.methods.neural_de_kidger",
+    "mm-pde-dmm": "workers.methods.mm_pde_dmm",
 
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import Method, MethodConfig, Preset
 from .claims import CLAIMS
 from .experiment import run
 
