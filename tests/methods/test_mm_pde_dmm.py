@@ -21,7 +21,8 @@ def test_equidistribution_of_a_linear_monitor_is_its_inverse_cdf():
 
 def test_batched_interp_matches_numpy():
     rng = np.random.default_rng(0)
-    xp = np.sort(rng.random(20)); xp[0], xp[-1] = 0.0, 1.0
+    xp = np.sort(rng.random(20))
+    xp[0], xp[-1] = 0.0, 1.0
     fp, x = rng.standard_normal(20), rng.random(50)
     ours = mesh.interp(torch.as_tensor(x)[None], torch.as_tensor(xp), torch.as_tensor(fp)[None])[0]
     assert np.allclose(ours.numpy(), np.interp(x, xp, fp), atol=1e-12)
@@ -46,7 +47,7 @@ def test_a_short_dmm_training_moves_nodes_toward_the_exact_equidistribution():
     exact = mesh.equidistributed(m, 16)
     start = (mesh_of(model, m, 16) - exact).abs().max()
     train_dmm(model, m, steps=300, batch=3, points=64, lr=3e-3, convexity_weight=10.0,
-              generator=torch.Generator().manual_seed(0), on_step=lambda s, l: None)
+              generator=torch.Generator().manual_seed(0), on_step=lambda step, loss: None)
     moved = mesh_of(model, m, 16)
     end = (moved - exact).abs().max()
     assert end < 0.5 * start

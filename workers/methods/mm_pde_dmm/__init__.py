@@ -75,7 +75,11 @@ DEVIATIONS = (
     "Smoke (seed 0): DMM lowers the interpolation error 1.48x vs uniform (0.038 vs 0.057; exact equidistribution "
     "0.026) and the next-step solver error 1.15x (0.070 vs 0.081), but leaves 8 of 1,728 test cells tangled "
     "(not_reproduced; a monotonicity penalty of weight 1000 instead of 10 still leaves 9) and nodes up to 0.14 "
-    "off in cumulative monitor mass (equidistribution left to full).",
+    "off in cumulative monitor mass (not_reproduced against the note's 1 %). A larger CPU check (96 training "
+    "trajectories, DMM 3000 steps, seed 0) brings the interpolation error to the exact mesh's (0.0214 vs 0.0212; "
+    "uniform 0.046) and the solver gain to 1.26x, yet keeps 10 of 4,096 cells tangled and a max mass error of "
+    "0.17 (node position error 0.08): both come from nodes inside shocks, where the exact mesh packs cells far "
+    "smaller than the network's error, so full is expected to leave these two claims not_reproduced.",
     "The full preset was not run on a GPU in this session (GPU budget spent); its tensors and generators live on "
     "ctx.torch_device by construction.",
 )
@@ -95,5 +99,5 @@ METHOD = Method(
     deviations=DEVIATIONS,
     run=run,
     device="any",
-    expected_on_smoke={"dmm-no-tangling": Verdict.NOT_REPRODUCED},
+    expected_on_smoke={"dmm-no-tangling": Verdict.NOT_REPRODUCED, "dmm-equidistributes": Verdict.NOT_REPRODUCED},
 )

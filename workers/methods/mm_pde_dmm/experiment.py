@@ -48,7 +48,7 @@ def mesh_outcome(u: torch.Tensor, m: torch.Tensor, grid_mesh: torch.Tensor) -> d
     mass = mesh.interp(grid_mesh, grid.expand_as(big_m), big_m) / big_m[..., -1:] - targets
     exact = mesh.equidistributed(m, grid_mesh.shape[-1] - 1)
     return {"interp_error": float(mesh.interpolation_error(u, grid_mesh).mean()),
-            "mass_error": float(mass.abs().max()), "node_error": float((grid_mesh - exact).abs().max()),
+            "mass_error": float(mass.abs().max()), "mass_error_mean": float(mass.abs().mean()), "node_error": float((grid_mesh - exact).abs().max()),
             "tangled_cells": mesh.tangled_cells(grid_mesh)}
 
 
