@@ -30,12 +30,12 @@ def test_the_cde_solve_of_a_linear_field_matches_the_product_of_matrix_exponenti
 
         model.field = Linear()
         path = torch.tensor([[[0.0, 0.0, 0.0], [0.3, 0.1, 0.0], [0.5, 0.2, 0.0], [1.0, 0.2, 0.0]]])
-        z0 = model.initial(path[:, 0])
+        z0 = model.initial(path[:, 0]).detach()
         exact = z0[0].detach().numpy()
         for dx in (0.3, 0.2, 0.5):
             exact = expm(dx * a.numpy()) @ exact
         readout = model.readout.weight.detach().numpy() @ exact + model.readout.bias.detach().numpy()
-        assert abs(float(model(path)) - float(readout[0])) < 1e-3  # RK4 error with steps of 0.2-0.5
+        assert abs(model(path).item() - float(readout[0])) < 1e-3  # RK4 error with steps of 0.2-0.5
     finally:
         torch.set_default_dtype(torch.float32)
 
