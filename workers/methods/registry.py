@@ -40,6 +40,8 @@ REGISTRY: dict[str, str] = {
     "sgd-stability-trace": "workers.methods.sgd_stability_trace",
     "rmt-lr-batch-scaling": "workers.methods.rmt_lr_batch_scaling",
     "local-lipschitz-bound-prop": "workers.methods.local_lipschitz_bound_prop",
+    "neural-de-kidger": "workers.methods.neural_de_kidger",
+    "mm-pde-dmm": "workers.methods.mm_pde_dmm",
 
 }
 
