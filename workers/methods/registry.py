@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "upinn-symbolic-discovery": "workers.methods.upinn_symbolic_discovery",
+    "pi-hc-moe-hard-constraints": "workers.methods.pi_hc_moe_hard_constraints",
 
 }
 
