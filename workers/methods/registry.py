@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "upinn-symbolic-discovery": "workers.methods.upinn_symbolic_discovery",
     "pi-hc-moe-hard-constraints": "workers.methods.pi_hc_moe_hard_constraints",
+    "aas-pinn-ot": "workers.methods.aas_pinn_ot",
 
 }
 
