@@ -15,7 +15,7 @@ from .experiment import run
 
 
 class AasConfig(MethodConfig):
-    steps: int = Field(200, ge=1, le=200_000, description="Adam steps of each PINN (same for all three samplers).")
+    steps: int = Field(150, ge=1, le=200_000, description="Adam steps of each PINN (same for all three samplers).")
     peaks: int = Field(1, ge=1, le=2, description="1: one peak at (1/2, 1/2); 2: peaks at +-(1/2, 1/2) (the paper's benchmark).")
     sharpness: float = Field(100.0, ge=1.0, le=10_000.0, description="s in u = sum exp(-s |x - c|^2) (paper: 1000).")
     collocation: int = Field(500, ge=16, le=100_000, description="N: residual points per draw, the same for every sampler.")
@@ -39,7 +39,7 @@ class AasConfig(MethodConfig):
 
 
 PRESETS = {
-    "smoke": Preset({}, "cpu", "One peak of sharpness 100, N = 500, 200 Adam steps per sampler: a pipeline run only."),
+    "smoke": Preset({}, "cpu", "One peak of sharpness 100, N = 500, 150 Adam steps per sampler: a pipeline run only."),
     "full": Preset({"steps": 20_000, "peaks": 2, "sharpness": 1000.0, "collocation": 2000, "lr": 1e-3,
                     "lr_decay": 0.9998, "eval_every": 500, "eval_grid": 256, "ot_points": 512},
                    "gpu", "The two-peak benchmark (s = 1000), N = 2000, 20k Adam steps per sampler, rel-L2 on a 256^2 grid."),
@@ -58,7 +58,7 @@ DEVIATIONS = (
     "redraws its N points every 10 steps, all from the same initial PINN weights.",
     "Only the 2-D peak problem is run (one peak for smoke, the two-peak benchmark for full); the paper's 10-D PDE is "
     "not. Full runs one seed (the note: 3) and was not run on a GPU in this session.",
-    "Smoke (200 Adam steps) does not get any sampler's PINN off the zero solution (rel-L2 ~1.0 for all three on "
+    "Smoke (150 Adam steps) does not get any sampler's PINN off the zero solution (rel-L2 ~1.0 for all three on "
     "trial runs at s = 100 and even s = 10 after 300-800 steps), so all claims are inconclusive there.",
 )
 

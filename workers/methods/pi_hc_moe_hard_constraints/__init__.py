@@ -61,6 +61,9 @@ DEVIATIONS = (
     "network through torch.linalg.solve in float64 (implicit differentiation of the KKT system).",
     "All three models train with Adam only, the same loss (PDE residual + 10 x initial/boundary misfit), step budget "
     "and seed; L-BFGS is not used.",
+    "A CPU trial outside the presets (smoke settings with 1000 steps and timing up to 16,384 points, one seed): "
+    "rel-L2 PI-SC 0.237, PI-HC 0.146, PI-HC-MoE 0.483 (the mixture worst); time per step at 16,384 solve points "
+    "PI-HC 0.67 s vs MoE 0.55 s (1.23x), MoE's time slope 0.75 in the number of points.",
     "The smoke preset (150 steps) cannot rank converged models and times steps at <= 512 points on a shared CPU, so "
     "every claim is inconclusive there; full (3000 steps, timing up to 65,536 points) decides them and was not run on "
     "a GPU in this session.",
