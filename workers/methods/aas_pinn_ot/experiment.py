@@ -9,7 +9,7 @@ import torch
 from ..context import RunContext
 from ..shared.pinn import Box, Reference, Schedule, Term, ctx_logger, laplacian, mlp, train
 from ..shared.weights import save_weights
-from .problem import solution, source, source_scale
+from .problem import solution, source
 from .samplers import AdversarialSampler, RadSampler, uniform_points
 
 DIM = 2
@@ -19,19 +19,19 @@ LABELS = {"uniform": "uniform", "rad": "RAD", "aas": "AAS"}
 CV_POINTS = 8192
 
 
-def scaled_residual(config):
-    scale = source_scale(config.sharpness, DIM)
+def pde_residual(config):
+    """r = −Δu − f (unscaled, so that the loss balances it against the boundary misfit as in DAS)."""
 
     def residual(model, x):
         u = model(x)[:, 0]
-        return (-laplacian(u, x) - source(x, config.peaks, config.sharpness)) / scale
+        return -laplacian(u, x) - source(x, config.peaks, config.sharpness)
 
     return residual
 
 
 def points_of(kind: str, model, config, ctx: RunContext, device):
     rng = ctx.rng(f"collocation {kind}")
-    residual = scaled_residual(config)
+    residual = pde_residual(config)
     if kind == "uniform":
         return lambda: uniform_points(config.collocation, DIM, rng, device)
     if kind == "rad":
@@ -49,7 +49,7 @@ def points_of(kind: str, model, config, ctx: RunContext, device):
 def residual_cv(model, config, ctx: RunContext, device) -> float:
     """std(r²) / mean(r²) over uniform points: 0 for a perfectly flat residual profile."""
     x = uniform_points(CV_POINTS, DIM, ctx.rng("evaluation"), device).requires_grad_(True)
-    r2 = scaled_residual(config)(model, x).detach().double().pow(2)
+    r2 = pde_residual(config)(model, x).detach().double().pow(2)
     return float(r2.std() / r2.mean().clamp_min(1e-300))
 
 
@@ -59,7 +59,7 @@ def train_one(kind: str, config, ctx: RunContext, reference: Reference) -> tuple
     model = mlp(DIM, config.width, config.depth, 1).to(device)
     points = points_of(kind, model, config, ctx, device)
     boundary_rng = ctx.rng(f"boundary {kind}")
-    terms = [Term("residual", scaled_residual(config), points),
+    terms = [Term("residual", pde_residual(config), points),
              Term("boundary", lambda m, x: m(x)[:, 0] - solution(x, config.peaks, config.sharpness),
                   lambda: DOMAIN.boundary(config.boundary_points, boundary_rng, device=device),
                   weight=config.boundary_weight)]

@@ -29,7 +29,3 @@ def source(x: Tensor, peaks: int, sharpness: float) -> Tensor:
         total = total + (2 * d * sharpness - 4 * sharpness**2 * r2) * torch.exp(-sharpness * r2)
     return total
 
-
-def source_scale(sharpness: float, dim: int = 2) -> float:
-    """|f| at a peak's centre (2ds): the residual is divided by it so that it is O(1)."""
-    return 2 * dim * sharpness
