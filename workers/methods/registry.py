@@ -42,6 +42,9 @@ REGISTRY: dict[str, str] = {
     "local-lipschitz-bound-prop": "workers.methods.local_lipschitz_bound_prop",
     "neural-de-kidger": "workers.methods.neural_de_kidger",
     "mm-pde-dmm": "workers.methods.mm_pde_dmm",
+    "upinn-symbolic-discovery": "workers.methods.upinn_symbolic_discovery",
+    "pi-hc-moe-hard-constraints": "workers.methods.pi_hc_moe_hard_constraints",
+    "aas-pinn-ot": "workers.methods.aas_pinn_ot",
 
 }
 
