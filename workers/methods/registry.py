@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "nns-to-neural-operators": "workers.methods.nns_to_neural_operators",
     "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
     "cape-channel-attention": "workers.methods.cape_channel_attention",
+    "melissa-online-training": "workers.methods.melissa_online_training",
 
 }
 
