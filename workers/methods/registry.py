@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "mgno-multigrid-operator": "workers.methods.mgno_multigrid_operator",
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "melissa-online-training": "workers.methods.melissa_online_training",
+    "giorom-reduced-order-operator": "workers.methods.giorom_reduced_order_operator",
 
 }
 
