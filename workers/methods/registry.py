@@ -30,6 +30,7 @@ REGISTRY: dict[str, str] = {
     "cape-channel-attention": "workers.methods.cape_channel_attention",
     "melissa-online-training": "workers.methods.melissa_online_training",
     "giorom-reduced-order-operator": "workers.methods.giorom_reduced_order_operator",
+    "neuralstagger": "workers.methods.neuralstagger",
 
 }
 
