@@ -12,7 +12,8 @@ SPEEDUP = Threshold(5.0, "note", "at least 5x faster than GNS at the largest clo
 ROLLOUT = Threshold(2.0, "note", "rollout error at most 2x GNS's")
 MIN_STEPS = 2_000
 trained = needs(lambda c: c.train_steps >= MIN_STEPS,
-                f"errors after fewer than {MIN_STEPS:,} training steps compare barely trained models")
+                f"errors after fewer than {MIN_STEPS:,} training steps compare barely trained models (smoke, 150 "
+                "steps: rollout rel L2 GIOROM 1.29 vs GNS 0.56, one-step 0.54 vs 0.099)")
 
 CLAIMS = (
     slope(

@@ -140,6 +140,8 @@ def time_against_points(models: dict, coefficients, config, ctx) -> dict:
             out[name]["x"].append(n), out[name]["ms"].append(ms), out[name]["error"].append(error)
         ctx.log_point(n, {f"{k} ms": out[k]["ms"][-1] for k in calls}, panel="inference ms vs points", unit="ms")
         ctx.log_point(n, {f"{k} error": out[k]["error"][-1] for k in calls}, panel="one-step rel L2 vs points")
+        ctx.log("speed-up (GNS / GIOROM)", n, out["gns"]["ms"][-1] / out["giorom"]["ms"][-1], panel="speed-up vs points",
+                unit="x")
     return out
 
 
