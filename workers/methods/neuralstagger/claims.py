@@ -12,7 +12,7 @@ PHYSICS_LOSS = Threshold(0.01, "ours", "the reference pair's CN residual at most
 MIN_ITERATIONS = 2_000
 trained = needs(lambda c: c.iterations >= MIN_ITERATIONS,
                 f"rollout errors after fewer than {MIN_ITERATIONS:,} physics-loss iterations compare barely trained "
-                "solvers")
+                "solvers (smoke, 150 iterations: 20-step rel L2 s1t1 0.145, s2t1 0.101, s2t2 0.106; persistence 0.257)")
 
 CLAIMS = (
     fewer(
