@@ -45,6 +45,9 @@ REGISTRY: dict[str, str] = {
     "upinn-symbolic-discovery": "workers.methods.upinn_symbolic_discovery",
     "pi-hc-moe-hard-constraints": "workers.methods.pi_hc_moe_hard_constraints",
     "aas-pinn-ot": "workers.methods.aas_pinn_ot",
+    "melissa-online-training": "workers.methods.melissa_online_training",
+    "giorom-reduced-order-operator": "workers.methods.giorom_reduced_order_operator",
+    "neuralstagger": "workers.methods.neuralstagger",
 
 }
 
