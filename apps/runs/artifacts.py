@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 
 from workers.methods.context import ARTIFACT_NAME
 
@@ -34,6 +34,21 @@ def artifact_file(run: Run, name: str) -> Path | None:
     if path.is_symlink() or not path.is_file() or path.resolve().parent != folder:
         return None
     return path
+
+
+def artifact_response(run: Run, name: str) -> FileResponse:
+    """One artifact as a download; 404 for a name the run did not register."""
+    path = artifact_file(run, name)
+    if path is None:
+        raise Http404("no such artifact")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+def metrics_csv_response(run: Run) -> StreamingHttpResponse:
+    """Every stored point as the CLI's metrics.csv, streamed one stored chunk at a time."""
+    response = StreamingHttpResponse(metrics_csv_blocks(run), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-metrics.csv"'
+    return response
 
 
 def zip_response(run: Run) -> StreamingHttpResponse:
