@@ -5,7 +5,7 @@ token). A bearer header that does not match a token is refused even if a session
 """
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
@@ -80,6 +80,12 @@ api = NinjaAPI(title="ReproLab API", version="1.0", urls_namespace="api", docs_u
 @api.exception_handler(ValidationError)
 def validation_errors(request, exc: ValidationError):
     return api.create_response(request, {"detail": "invalid request", "errors": field_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    """A 404 says what is missing (no such run, an artifact missing from the store)."""
+    return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
 
 
 @api.exception_handler(AuthenticationError)

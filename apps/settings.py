@@ -94,6 +94,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("REPROLAB_ARTIFACTS_DIR", default=str(VAR_DIR / "artifacts")))
+# Artifacts in an S3-compatible store (django-storages + boto3) when ARTIFACTS_URL is
+# s3://bucket/prefix: workers write to a local scratch folder and upload when the run ends;
+# endpoint, region and keys come from the usual AWS_* variables. Else the filesystem above.
+ARTIFACTS_URL = env.str("ARTIFACTS_URL", default="")
+ARTIFACTS_SCRATCH = VAR_DIR / "scratch"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if ARTIFACTS_URL:
+    from apps.objectstore_url import s3_storage_settings
+
+    STORAGES["artifacts"] = s3_storage_settings(ARTIFACTS_URL, env)
 WHITENOISE_USE_FINDERS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -14,6 +14,7 @@ from apps.runs import lifecycle
 from apps.runs.figures import write_figure_html
 from apps.runs.lifecycle import Outcome
 from apps.runs.models import RunStatus
+from apps.runs.objectstore import ArtifactStoreError
 from apps.runs.store import FencedOut, PointWriter, register_artifacts, run_artifact_dir
 from workers.methods.context import RunCancelled, RunContext
 from workers.methods.execute import device_name, execute, jsonable
@@ -176,7 +177,12 @@ def _end(run, token, ctx: DbContext, status: RunStatus, **fields) -> Outcome:
         write_figure_html(run, run_artifact_dir(run.pk))
     except Exception:
         log.exception("run %s: the figure could not be written", run.pk)
-    register_artifacts(run)
+    try:
+        register_artifacts(run)
+    except ArtifactStoreError as exc:  # no artifact row is written: the run fails, saying why
+        log.error("run %s: %s", run.pk, exc)
+        status, fields["all_reproduced"] = RunStatus.FAILED, False
+        fields["error"] = f"{fields.get('error', '')}\n{exc}".strip()
     return Outcome(status) if lifecycle.finish(run.pk, token, status, **fields) else Outcome.SKIPPED
 
 

@@ -86,3 +86,13 @@ def test_startup_uses_a_local_redis_that_answers_unless_told_not_to():
     assert broker_chosen_at_startup() == "redis://127.0.0.1:6379/0"
     assert broker_chosen_at_startup(REPROLAB_EMBEDDED_BROKER="true") == "files"
     assert broker_chosen_at_startup(REDIS_URL="redis://elsewhere:6379/2") == "redis://elsewhere:6379/2"
+
+
+def test_an_s3_artifacts_url_is_read_without_connecting(tmp_path):
+    code = NO_SOCKETS.replace('print(json.dumps({', 'print(json.dumps({"artifacts": s.STORAGES["artifacts"], ')
+    result = python(code, REPROLAB_VAR_DIR=str(tmp_path / "var"), ARTIFACTS_URL="s3://lab-bucket/runs-prefix",
+                    AWS_S3_ENDPOINT_URL="http://minio:9000")
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)["artifacts"]["OPTIONS"]
+    assert (options["bucket_name"], options["location"], options["endpoint_url"]) == ("lab-bucket", "runs-prefix", "http://minio:9000")
+    assert not (tmp_path / "var").exists()
