@@ -167,7 +167,7 @@ def cancel(request, run_id: int):
 def list_artifacts(request, run_id: int):
     run = visible_run_or_404(reader(request), run_id)
     return [
-        {"name": a.name, "size": a.size, "url": reverse("api:get_artifact", args=[run.pk, a.name])}
+        {"name": a.name, "size": a.size, "sha256": a.sha256, "url": reverse("api:get_artifact", args=[run.pk, a.name])}
         for a in run.artifacts.all()
     ]
 

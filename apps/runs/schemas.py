@@ -128,7 +128,8 @@ class CancelOut(Schema):
 
 class ArtifactOut(Schema):
     name: str
-    size: int
+    size: int = Field(description="bytes")
+    sha256: str = Field(description="hex digest of the file (empty for artifacts stored before it was recorded)")
     url: str
 
 

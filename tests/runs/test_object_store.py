@@ -91,6 +91,8 @@ def test_downloads_and_the_zip_stream_from_the_store(catalog, store, client):
     run = finished_run(catalog)
     response = client.get(f"/api/runs/{run.pk}/artifacts/probe.txt")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"probe"
+    listed = {a["name"]: a for a in client.get(f"/api/runs/{run.pk}/artifacts").json()}
+    assert listed["probe.txt"]["sha256"] == hashlib.sha256(b"probe").hexdigest() and listed["probe.txt"]["size"] == 5
     page = client.get(f"/runs/{run.pk}/artifacts/probe.txt")
     assert b"".join(page.streaming_content) == b"probe"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(f"/api/runs/{run.pk}/artifacts.zip").streaming_content)))
@@ -132,3 +134,29 @@ def test_a_large_file_goes_up_in_parts_and_comes_back_whole(store, tmp_path, cap
     with capsys.disabled():
         print(f"\ns3 (moto on 127.0.0.1): upload {size / 2**20 / (uploaded - started):.0f} MB/s, "
               f"download {size / 2**20 / (downloaded - uploaded):.0f} MB/s ({size >> 20} MB)")
+
+
+def test_a_real_worker_uploads_to_the_store_and_the_zip_comes_from_it(alice_client, catalog, store, s3_endpoint,
+                                                                      settings, tmp_path, purge):
+    from apps.celery import app
+    from tests.worker_process import WorkerProcess, wait_for
+
+    env = {"ARTIFACTS_URL": settings.ARTIFACTS_URL, "AWS_S3_ENDPOINT_URL": s3_endpoint, "AWS_ACCESS_KEY_ID": "lab",
+           "AWS_SECRET_ACCESS_KEY": "lab-secret", "AWS_S3_REGION_NAME": "us-east-1",
+           "REPROLAB_ARTIFACTS_DIR": str(tmp_path / "worker-artifacts")}  # the same var/ (a file broker lives there)
+    worker = WorkerProcess(name="s3", env=env)
+    worker.start()
+    try:
+        alice_client.post("/methods/lab-probe/runs", {"preset": "smoke", "seed": "0", "steps": "15", "label_text": "from s3"})
+        run_id = Run.objects.get().pk
+        wait_for(lambda: Run.objects.get(pk=run_id).status in ("succeeded", "failed"), 60, "the run to end")
+    finally:
+        worker.stop()
+        app.control.purge()
+    run = Run.objects.get(pk=run_id)
+    assert run.status == "succeeded", run.error
+    assert f"lab/runs/{run_id}/probe.txt" in stored_objects(s3_endpoint, store)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(alice_client.get(f"/runs/{run_id}/artifacts.zip").streaming_content)))
+    assert archive.read(f"run-{run_id}/probe.txt") == b"from s3"
+    assert not [p for p in (tmp_path / "worker-artifacts").rglob("*") if p.is_file()]
+    assert not (settings.VAR_DIR / "scratch" / "runs" / str(run_id)).exists()
