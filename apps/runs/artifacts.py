@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 
 from workers.methods.context import ARTIFACT_NAME
 
@@ -42,7 +42,10 @@ def artifact_response(run: Run, name: str):
     a name the run did not register (or an object missing from the store)."""
     if objectstore.store_enabled():
         artifact = stored_artifact(run, name)
-        body = _store_body(run, name)
+        try:
+            body = _store_body(run, name)
+        except objectstore.ArtifactStoreError as exc:
+            return store_refused(exc)
         response = StreamingHttpResponse(objectstore.blocks(body), content_type="application/octet-stream")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Content-Length"] = str(artifact.size)
@@ -60,6 +63,11 @@ def stored_artifact(run: Run, name: str) -> Artifact:
     return artifact
 
 
+def store_refused(exc: Exception) -> JsonResponse:
+    """The store could not be read (wrong keys, no such bucket, unreachable): say so."""
+    return JsonResponse({"detail": str(exc)}, status=503)
+
+
 def _store_body(run: Run, name: str):
     try:
         return objectstore.open_body(run.pk, name)
@@ -74,12 +82,16 @@ def metrics_csv_response(run: Run) -> StreamingHttpResponse:
     return response
 
 
-def zip_response(run: Run) -> StreamingHttpResponse:
+def zip_response(run: Run):
     """The run as the CLI's output folder: result.json (the CLI's format), metrics.csv (every
     point) and the method's files, plus figure.html with plotly.min.js beside it and run.json
     (the lab's record: status, error, worker). Streamed as it is built: nothing is spooled and
     the points pass through one chunk at a time."""
-    response = StreamingHttpResponse(_zip_stream(run, _member_sources(run)), content_type="application/zip")
+    try:
+        sources = _member_sources(run)
+    except objectstore.ArtifactStoreError as exc:
+        return store_refused(exc)
+    response = StreamingHttpResponse(_zip_stream(run, sources), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-artifacts.zip"'
     return response
 

@@ -125,8 +125,10 @@ def register_artifacts(run: Run) -> None:
     rows = [Artifact(run=run, name=path.name, size=size, sha256=sha)
             for path in files for size, sha in [objectstore.file_digest(path)]]
     if objectstore.store_enabled():
-        objectstore.upload(run.pk, files)
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            objectstore.upload(run.pk, files)
+        finally:  # uploaded, or lost with the run's failure: the scratch copy goes either way
+            shutil.rmtree(folder, ignore_errors=True)
     with transaction.atomic():
         Artifact.objects.filter(run=run).delete()
         Artifact.objects.bulk_create(rows)

@@ -118,6 +118,31 @@ def test_a_store_that_refuses_fails_the_run_clearly_and_records_no_artifact(cata
     assert not Artifact.objects.filter(run=run).exists()
 
 
+@pytest.fixture
+def keys_checked(monkeypatch):
+    """From now on the S3 server checks access keys (ours are unknown to it)."""
+    import moto.settings
+
+    monkeypatch.setattr(moto.settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
+
+
+def test_wrong_keys_fail_the_run_saying_so_and_record_no_artifact(catalog, store, keys_checked, tmp_path):
+    run = finished_run(catalog)
+    assert run.status == "failed" and "InvalidAccessKeyId" in run.error
+    assert not Artifact.objects.filter(run=run).exists()
+    assert local_files(tmp_path) == []
+
+
+def test_wrong_keys_on_download_are_a_503_saying_so(catalog, store, client, monkeypatch):
+    import moto.settings
+
+    run = finished_run(catalog)
+    monkeypatch.setattr(moto.settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
+    for url in (f"/api/runs/{run.pk}/artifacts/probe.txt", f"/api/runs/{run.pk}/artifacts.zip", f"/runs/{run.pk}/artifacts.zip"):
+        response = client.get(url)
+        assert response.status_code == 503 and "InvalidAccessKeyId" in response.json()["detail"], url
+
+
 def test_a_large_file_goes_up_in_parts_and_comes_back_whole(store, tmp_path, capsys):
     size = 24 << 20  # above boto3's 8 MB multipart threshold
     path = tmp_path / "scratch" / "big.bin"
