@@ -25,10 +25,10 @@ test: $(VENV)/.installed
 	@bash scripts/test.sh $(ARGS)
 
 worker: setup
-	$(VENV)/bin/celery -A apps worker -Q cpu --concurrency 1 --pool prefork -n cpu@%h --loglevel INFO
+	@VENV=$(VENV) bash scripts/worker.sh cpu
 
 gpu-worker: setup
-	$(VENV)/bin/celery -A apps worker -Q gpu --concurrency 1 --pool prefork -n gpu@%h --loglevel INFO
+	@VENV=$(VENV) bash scripts/worker.sh gpu
 
 web: setup
 	@VENV=$(VENV) bash scripts/web.sh

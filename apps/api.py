@@ -5,8 +5,8 @@ token). A bearer header that does not match a token is refused even if a session
 """
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
@@ -56,16 +56,36 @@ def reader(request: HttpRequest):
     return request.user if request.user.is_authenticated else None
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, str]
+
+
+def field_errors(errors) -> dict[str, str]:
+    """pydantic's errors as {field: reason}, the field named without its place in the request."""
+    named = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        named[".".join(loc) or "request"] = err.get("msg", "invalid")
+    return named
+
+
 api = NinjaAPI(title="ReproLab API", version="1.0", urls_namespace="api", docs_url="/docs")
 
 
 @api.exception_handler(ValidationError)
 def validation_errors(request, exc: ValidationError):
-    errors = {}
-    for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        errors[".".join(loc) or "request"] = err.get("msg", "invalid")
-    return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": "invalid request", "errors": field_errors(exc.errors)}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    """A 404 says what is missing (no such run, an artifact missing from the store)."""
+    return api.create_response(request, {"detail": str(exc) or "Not Found"}, status=404)
 
 
 @api.exception_handler(AuthenticationError)

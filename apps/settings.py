@@ -1,17 +1,17 @@
-"""One settings module, read from the environment. Defaults run a checkout with no setup:
-SQLite in var/, Redis on 127.0.0.1:6379 if it answers, else an embedded file broker."""
+"""One settings module, read from the environment and nothing else: importing it creates no
+folder and opens no connection. Defaults run a checkout with no setup: SQLite in var/ and the
+broker REDIS_URL names, else an embedded file broker. Whether a local Redis answers is decided
+at startup (scripts/lab_env.sh, sourced by `make run`, `make web`, `make worker`), which then
+exports REDIS_URL; the folders under var/ are made when Django starts (apps/folders.py)."""
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("REPROLAB_VAR_DIR", default=str(BASE_DIR / "var")))
 env = environ.Env()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-(VAR_DIR / "staticfiles").mkdir(exist_ok=True)
+VAR_DIR = Path(env.str("REPROLAB_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEV_SECRET_KEY = "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production"
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
@@ -94,6 +94,19 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("REPROLAB_ARTIFACTS_DIR", default=str(VAR_DIR / "artifacts")))
+# Artifacts in an S3-compatible store (django-storages + boto3) when ARTIFACTS_URL is
+# s3://bucket/prefix: workers write to a local scratch folder and upload when the run ends;
+# endpoint, region and keys come from the usual AWS_* variables. Else the filesystem above.
+ARTIFACTS_URL = env.str("ARTIFACTS_URL", default="")
+ARTIFACTS_SCRATCH = VAR_DIR / "scratch"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if ARTIFACTS_URL:
+    from apps.objectstore_url import s3_storage_settings
+
+    STORAGES["artifacts"] = s3_storage_settings(ARTIFACTS_URL, env)
 WHITENOISE_USE_FINDERS = True
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -103,27 +116,17 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 
-def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.3) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+BROKER_FOLDER = VAR_DIR / "broker"
+"""The embedded file broker's messages (kombu's filesystem:// transport), when no REDIS_URL."""
 
 
 def _broker() -> tuple[str, str, dict]:
-    """(url, description, transport options). REDIS_URL wins; else local Redis; else files."""
+    """(url, description, transport options): REDIS_URL when set, else the file broker."""
     if env.str("REDIS_URL", default=""):
         return env.str("REDIS_URL"), "redis (REDIS_URL)", {}
-    if env.bool("REPROLAB_EMBEDDED_BROKER", default=False) is False and _redis_answers():
-        return "redis://127.0.0.1:6379/0", "redis (127.0.0.1:6379, found running)", {}
-    folder = VAR_DIR / "broker"
-    for sub in ("in", "processed"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    options = {"data_folder_in": str(folder / "in"), "data_folder_out": str(folder / "in"),
-               "processed_folder": str(folder / "processed"), "store_processed": False}
-    return "filesystem://", f"embedded file broker ({folder})", options
+    options = {"data_folder_in": str(BROKER_FOLDER / "in"), "data_folder_out": str(BROKER_FOLDER / "in"),
+               "processed_folder": str(BROKER_FOLDER / "processed"), "store_processed": False}
+    return "filesystem://", f"embedded file broker ({BROKER_FOLDER})", options
 
 
 CELERY_BROKER_URL, BROKER_DESCRIPTION, _broker_options = _broker()

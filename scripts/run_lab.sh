@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Start the whole lab in the foreground: one CPU worker (with the reaper) and the web server
 # (gunicorn with threads: scripts/web.sh, settings in scripts/gunicorn.conf.py).
-# Ctrl-C stops both. Uses DATABASE_URL / REDIS_URL when set; see apps/settings.py for defaults.
+# Ctrl-C stops both. Uses DATABASE_URL / REDIS_URL when set; see scripts/lab_env.sh and
+# apps/settings.py for the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 mkdir -p var/log
-broker=$("$VENV/bin/python" -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","apps.settings");django.setup();from django.conf import settings as s;print(s.BROKER_DESCRIPTION)')
+. scripts/lab_env.sh  # the broker, decided once here: REDIS_URL, else local Redis if it answers, else files
+broker=$LAB_BROKER
 database=$("$VENV/bin/python" -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","apps.settings");django.setup();from django.conf import settings as s;d=s.DATABASES["default"];print(d["ENGINE"].rsplit(".",1)[-1], d["NAME"])')
 "$VENV/bin/celery" -A apps worker -Q cpu --concurrency 1 --pool prefork -n "cpu@$(hostname)" \
   --loglevel INFO >var/log/worker.log 2>&1 &

@@ -11,7 +11,7 @@ if [ -z "${DATABASE_URL:-}" ] && answers 127.0.0.1 5432; then
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/reprolab_$$"
 fi
 export REPROLAB_BROKER_PREFIX="${REPROLAB_BROKER_PREFIX:-test$$:}"
-if [ -z "${REDIS_URL:-}" ] && answers 127.0.0.1 6379; then
+if [ -z "${REDIS_URL:-}" ] && [ "${REPROLAB_EMBEDDED_BROKER:-false}" != true ] && answers 127.0.0.1 6379; then
   export REDIS_URL="redis://127.0.0.1:6379/9"
 fi
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

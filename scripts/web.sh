@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
+. scripts/lab_env.sh
 exec "$VENV/bin/gunicorn" -c scripts/gunicorn.conf.py apps.wsgi:application

@@ -20,38 +20,35 @@ import traceback
 
 from django.db import connections
 
+from apps.runs.lifecycle import Outcome, release_crashed
+
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 SOFT_LIMIT_SIGNAL = signal.SIGUSR1
-OUTCOME_EXIT = {"skipped": 3, "queued": 4}
 
 
-def run_isolated(run_id: int) -> str:
+def run_isolated(run_id: int) -> Outcome:
+    """Run one delivery in a forked process; its outcome comes back as the exit code."""
     connections.close_all()  # never share a database socket with the forked run
     pid = os.fork()
     if pid == 0:  # the run's process
         code = 1
         try:
-            code = OUTCOME_EXIT.get(_child_main(run_id), 0)
+            code = _child_main(run_id).exit_code
         except BaseException:
             traceback.print_exc()
         finally:
             os._exit(code)
     with _forwarding_sigterm_to(pid):
         exitcode = _wait(pid)
-    if exitcode == OUTCOME_EXIT["skipped"]:
-        return "skipped"  # not ours to run (a duplicate delivery, or finished elsewhere)
-    if exitcode not in (0, OUTCOME_EXIT["queued"]):
-        from apps.runs.lifecycle import release_crashed
+    outcome = Outcome.from_exit_code(exitcode)
+    if outcome is None:  # killed by a signal, or exited without reporting an outcome
+        outcome = release_crashed(run_id, pid, f"the run's process exited with code {exitcode}")
+    if outcome is Outcome.QUEUED:  # handed back: publish it from here, not from the fork
+        from apps.runs.queueing import enqueue
 
-        if release_crashed(run_id, pid, f"the run's process exited with code {exitcode}") != "queued":
-            return "failed"
-    elif exitcode == 0:
-        return "done"
-    from apps.runs.queueing import enqueue  # the run was handed back: publish it from here, not the fork
-
-    enqueue(run_id, queue_of(run_id))
-    return "queued"
+        enqueue(run_id, queue_of(run_id))
+    return outcome
 
 
 def queue_of(run_id: int) -> str:
@@ -92,7 +89,7 @@ def _signal(pid: int, signum) -> None:
         pass
 
 
-def _child_main(run_id: int) -> str:
+def _child_main(run_id: int) -> Outcome:
     _die_with_parent()
     from workers.runner import StopRequest, run_once
 

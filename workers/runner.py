@@ -12,7 +12,9 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 
 from apps.runs import lifecycle
 from apps.runs.figures import write_figure_html
+from apps.runs.lifecycle import Outcome
 from apps.runs.models import RunStatus
+from apps.runs.objectstore import ArtifactStoreError
 from apps.runs.store import FencedOut, PointWriter, register_artifacts, run_artifact_dir
 from workers.methods.context import RunCancelled, RunContext
 from workers.methods.execute import device_name, execute, jsonable
@@ -82,19 +84,19 @@ class Heartbeat(threading.Thread):
             self.ctx.stop.set("cancel")
 
 
-def run_once(run_id: int, stop: StopRequest | None = None) -> str:
-    """Execute a run if it is ours to run. Returns its terminal status, 'queued' if this
-    attempt handed it back (the caller publishes it again), or 'skipped'."""
+def run_once(run_id: int, stop: StopRequest | None = None) -> Outcome:
+    """Execute a run if it is ours to run. Returns the terminal status this attempt recorded,
+    QUEUED if it handed the run back (the caller publishes it again), or SKIPPED."""
     run = lifecycle.claim(run_id)
     if run is None:
-        return "skipped"
+        return Outcome.SKIPPED
     token = run.attempt_token
     try:
         method = get_method(run.method.slug)
         config = method.build_config(None, run.config)
     except Exception as exc:
-        lifecycle.finish(run.pk, token, RunStatus.FAILED, error=f"cannot build the run: {exc}")
-        return RunStatus.FAILED
+        finished = lifecycle.finish(run.pk, token, RunStatus.FAILED, error=f"cannot build the run: {exc}")
+        return Outcome.FAILED if finished else Outcome.SKIPPED
     device = "cuda" if run.queue == "gpu" and cuda_available() else "cpu"
     limit_threads(1 if run.preset == "smoke" else settings.RUN_CPU_THREADS)
     ctx = DbContext(
@@ -110,7 +112,7 @@ def run_once(run_id: int, stop: StopRequest | None = None) -> str:
         beat.join(timeout=5)
 
 
-def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
+def _execute_and_finish(run, token, method, config, ctx: DbContext) -> Outcome:
     from celery.exceptions import SoftTimeLimitExceeded
 
     try:
@@ -120,7 +122,7 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
     except SoftTimeLimitExceeded:
         return _end(run, token, ctx, RunStatus.FAILED, error=soft_limit_message())
     except FencedOut:
-        return "skipped"
+        return Outcome.SKIPPED
     except (OperationalError, InterfaceError) as exc:
         # The database went away mid-run: the points may be incomplete, so this attempt must
         # not succeed. Start over on a fresh connection (within the attempts cap).
@@ -146,26 +148,26 @@ def _execute_and_finish(run, token, method, config, ctx: DbContext) -> str:
     )
 
 
-def _stopped(run, token, ctx: DbContext) -> str:
+def _stopped(run, token, ctx: DbContext) -> Outcome:
     reason = ctx.stop.reason
     if reason == "lost":
-        return "skipped"
+        return Outcome.SKIPPED
     if reason == "time limit":
         return _end(run, token, ctx, RunStatus.FAILED, error=soft_limit_message())
     if reason == "shutdown":
         ctx.close()
         released = lifecycle.release(run.pk, token, "re-queued: its worker shut down mid-run")
-        return RunStatus.QUEUED if released else "skipped"
+        return Outcome.QUEUED if released else Outcome.SKIPPED
     return _end(run, token, ctx, RunStatus.CANCELLED, error="cancelled by request while running")
 
 
-def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
+def _end(run, token, ctx: DbContext, status: RunStatus, **fields) -> Outcome:
     """Keep the points logged so far (cancel, failure), list the artifacts, end the run."""
     if status != RunStatus.SUCCEEDED:
         try:
             ctx.close()
         except FencedOut:
-            return "skipped"
+            return Outcome.SKIPPED
         except Exception:
             fields["error"] = fields.get("error", "") + "\n(points after the last flush could not be saved)"
     fields.setdefault("events", jsonable([event.as_dict() for event in ctx.trouble.events]))
@@ -175,8 +177,13 @@ def _end(run, token, ctx: DbContext, status: str, **fields) -> str:
         write_figure_html(run, run_artifact_dir(run.pk))
     except Exception:
         log.exception("run %s: the figure could not be written", run.pk)
-    register_artifacts(run)
-    return status if lifecycle.finish(run.pk, token, status, **fields) else "skipped"
+    try:
+        register_artifacts(run)
+    except ArtifactStoreError as exc:  # no artifact row is written: the run fails, saying why
+        log.error("run %s: %s", run.pk, exc)
+        status, fields["all_reproduced"] = RunStatus.FAILED, False
+        fields["error"] = f"{fields.get('error', '')}\n{exc}".strip()
+    return Outcome(status) if lifecycle.finish(run.pk, token, status, **fields) else Outcome.SKIPPED
 
 
 def soft_limit_message() -> str:

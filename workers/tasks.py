@@ -14,4 +14,4 @@ log = logging.getLogger(__name__)
 def execute_run(run_id: int) -> str:
     from workers.isolation import run_isolated
 
-    return run_isolated(int(run_id))
+    return run_isolated(int(run_id)).value

@@ -6,6 +6,7 @@ from ninja import Router
 
 from .history import claim_history
 from .models import Method, Paper
+from .schemas import MethodHistoryOut, MethodOut, PaperOut, ScoreboardOut
 from .status import totals
 
 router = Router(tags=["catalog"])
@@ -28,29 +29,30 @@ def method_json(method: Method) -> dict:
     }
 
 
-@router.get("/papers", summary="All papers with their status")
+@router.get("/papers", response=list[PaperOut], summary="All papers with their status")
 def list_papers(request):
     return [paper_json(p) for p in Paper.objects.prefetch_related("methods")]
 
 
-@router.get("/papers/{number}", summary="One paper")
+@router.get("/papers/{number}", response=PaperOut, summary="One paper")
 def get_paper(request, number: int):
     paper = get_object_or_404(Paper.objects.prefetch_related("methods"), number=number)
     return paper_json(paper)
 
 
-@router.get("/methods", summary="All runnable methods")
+@router.get("/methods", response=list[MethodOut], summary="All runnable methods")
 def list_methods(request):
     return [method_json(m) for m in Method.objects.filter(available=True).select_related("paper")]
 
 
-@router.get("/methods/{slug}/claims/history", summary="Each claim's verdicts over time, by commit and device")
+@router.get("/methods/{slug}/claims/history", response=MethodHistoryOut,
+            summary="Each claim's verdicts over time, by commit and device")
 def get_claim_history(request, slug: str):
     method = get_object_or_404(Method, slug=slug)
     return {"method": slug, "claims": claim_history(method)}
 
 
-@router.get("/scoreboard", summary="Runnable papers, claims reproduced, and each paper's row")
+@router.get("/scoreboard", response=ScoreboardOut, summary="Runnable papers, claims reproduced, and each paper's row")
 def scoreboard(request):
     papers = list(Paper.objects.all())
     return {
@@ -60,6 +62,6 @@ def scoreboard(request):
     }
 
 
-@router.get("/methods/{slug}", summary="One method: config schema, presets, claims, deviations")
+@router.get("/methods/{slug}", response=MethodOut, summary="One method: config schema, presets, claims, deviations")
 def get_method(request, slug: str):
     return method_json(get_object_or_404(Method.objects.select_related("paper"), slug=slug, available=True))

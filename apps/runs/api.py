@@ -4,27 +4,37 @@ from __future__ import annotations
 import json
 import math
 
+import pydantic
 from django.conf import settings
-from django.http import FileResponse, Http404
 from django.http.request import RawPostDataException
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from apps.api import reader, write_auth
+from apps.api import ErrorOut, FieldErrorsOut, field_errors, reader, write_auth
 from apps.middleware import contains_nul
 
 from . import lifecycle
 from .access import may_control, visible_run_or_404, visible_runs_listed
-from .artifacts import artifact_file, zip_response
+from .artifacts import artifact_response, metrics_csv_response, zip_response
 from .curves import run_curves
 from .models import WORKER_ONLINE_S, WorkerHeartbeat
 from .queueing import AlreadySucceeded, BrokerUnavailable, ConfigError, QuotaExceeded, RunRequest, submit
-from .views import run_metrics_csv
+from .schemas import (
+    ArtifactOut,
+    CancelOut,
+    MetricsOut,
+    RunConflictOut,
+    RunCreatedOut,
+    RunDetailOut,
+    RunIn,
+    RunPageOut,
+    WorkerOut,
+    file_response,
+)
 
 router = Router(tags=["runs"])
-RUN_FIELDS = ("method", "preset", "config", "seed", "queue", "label", "private", "force")
 PAGE_SIZE_MAX = 100
 
 
@@ -65,30 +75,38 @@ def parse_body(request) -> dict:
     return body
 
 
-@router.post("/runs", auth=write_auth, response={201: dict}, summary="Queue a run")
-def create_run(request):
-    body = parse_body(request)
-    unknown = sorted(set(body) - set(RUN_FIELDS))
-    errors = {k: "unknown field" for k in unknown}
-    if "method" not in body:
-        errors["method"] = "required"
-    for name in ("method", "preset"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            errors[name] = "must be text"
-    errors.update({k: "must not contain NUL characters" for k in RUN_FIELDS if k in body and contains_nul(body[k])})
-    if errors:
-        return _errors(request, errors)
-    values = {k: body[k] for k in RUN_FIELDS if k in body}
-    values.setdefault("preset", "smoke" if "config" not in body else None)
-    values.setdefault("seed", 0)
+def run_request(body: dict) -> tuple[RunRequest | None, dict[str, str]]:
+    """The body as a RunRequest, or the offending fields (unknown, wrong type, NUL characters)."""
+    errors = {name: "must not contain NUL characters" for name, value in body.items() if contains_nul(value)}
     try:
-        run = submit(RunRequest(**values), owner=request.auth)
-    except ConfigError as exc:
-        return _errors(request, exc.problems)
-    except AlreadySucceeded as exc:
-        from apps.api import api
+        payload = RunIn.model_validate(body)
+    except pydantic.ValidationError as exc:
+        return None, {**field_errors(exc.errors()), **errors}
+    if errors:
+        return None, errors
+    values = {name: getattr(payload, name) for name in payload.model_fields_set}
+    values.setdefault("preset", "smoke" if "config" not in values else None)
+    return RunRequest(**values), {}
 
-        return api.create_response(request, {"detail": str(exc), "existing": run_json(exc.run)}, status=409)
+
+RUN_BODY_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": RunIn.model_json_schema()}}}}
+CREATE_ANSWERS = {201: RunCreatedOut, 400: ErrorOut, 401: ErrorOut, 409: RunConflictOut, 422: FieldErrorsOut,
+                  429: ErrorOut, 503: ErrorOut}
+
+
+@router.post("/runs", auth=write_auth, response=CREATE_ANSWERS, openapi_extra=RUN_BODY_DOC, summary="Queue a run")
+def create_run(request):
+    """The body is read here rather than by ninja, so that bad JSON is a 400 naming the cause
+    and every offending field is reported at once (the method's config checks included)."""
+    request_, errors = run_request(parse_body(request))
+    if errors:
+        return Status(422, {"detail": "invalid run request", "errors": errors})
+    try:
+        run = submit(request_, owner=request.auth)
+    except ConfigError as exc:
+        return Status(422, {"detail": "invalid run request", "errors": exc.problems})
+    except AlreadySucceeded as exc:
+        return Status(409, {"detail": str(exc), "existing": run_json(exc.run)})
     except QuotaExceeded as exc:
         raise HttpError(429, str(exc)) from None
     except BrokerUnavailable as exc:
@@ -96,13 +114,7 @@ def create_run(request):
     return Status(201, {"id": run.pk, "status": run.status, "url": reverse("run", args=[run.pk])})
 
 
-def _errors(request, errors: dict):
-    from apps.api import api
-
-    return api.create_response(request, {"detail": "invalid run request", "errors": errors}, status=422)
-
-
-@router.get("/runs", summary="Runs, newest first (paginated)")
+@router.get("/runs", response=RunPageOut, summary="Runs, newest first (paginated)")
 def list_runs(request, method: str = "", status: str = "", mine: bool = False, page: int = 1, page_size: int = 20):
     user = reader(request)
     runs = visible_runs_listed(user)
@@ -121,12 +133,12 @@ def list_runs(request, method: str = "", status: str = "", mine: bool = False, p
     return {"count": total, "page": page, "page_size": page_size, "results": [run_json(r) for r in chunk]}
 
 
-@router.get("/runs/{run_id}", summary="A run: status, progress, provenance, claims")
+@router.get("/runs/{run_id}", response=RunDetailOut, summary="A run: status, progress, provenance, claims")
 def get_run(request, run_id: int):
     return run_json(visible_run_or_404(reader(request), run_id), detail=True)
 
 
-@router.get("/runs/{run_id}/metrics", summary="Curves, bucketed to max_points per series (min and max kept)")
+@router.get("/runs/{run_id}/metrics", response=MetricsOut, summary="Curves, bucketed to max_points per series (min and max kept)")
 def get_metrics(request, run_id: int, series: str = "", max_points: int = 0, after: float | None = None):
     """`after`: only the points with a step above it (a page polling a running run)."""
     run = visible_run_or_404(reader(request), run_id)
@@ -136,14 +148,14 @@ def get_metrics(request, run_id: int, series: str = "", max_points: int = 0, aft
     return {"run": run.pk, "status": run.status, "after": after, "series": run_curves(run, limit, names, after)}
 
 
-@router.get("/runs/{run_id}/metrics.csv", summary="Every stored point as CSV")
+@router.get("/runs/{run_id}/metrics.csv", openapi_extra=file_response("text/csv", "series,step,wall_s,value"),
+            summary="Every stored point as CSV (the CLI's metrics.csv)")
 def get_metrics_csv(request, run_id: int):
-    request.auth = reader(request)  # the view reads request.auth: a bearer owner sees their private run
-    visible_run_or_404(request.auth, run_id)
-    return run_metrics_csv(request, run_id)
+    return metrics_csv_response(visible_run_or_404(reader(request), run_id))
 
 
-@router.post("/runs/{run_id}/cancel", auth=write_auth, summary="Cancel a queued or running run (idempotent)")
+@router.post("/runs/{run_id}/cancel", auth=write_auth, response={200: CancelOut, 401: ErrorOut, 403: ErrorOut},
+             summary="Cancel a queued or running run (idempotent)")
 def cancel(request, run_id: int):
     run = visible_run_or_404(request.auth, run_id)
     if not may_control(request.auth, run):
@@ -151,30 +163,28 @@ def cancel(request, run_id: int):
     return {"id": run.pk, "status": lifecycle.cancel(run)}
 
 
-@router.get("/runs/{run_id}/artifacts", summary="The run's artifacts")
+@router.get("/runs/{run_id}/artifacts", response=list[ArtifactOut], summary="The run's artifacts")
 def list_artifacts(request, run_id: int):
     run = visible_run_or_404(reader(request), run_id)
     return [
-        {"name": a.name, "size": a.size, "url": reverse("api:get_artifact", args=[run.pk, a.name])}
+        {"name": a.name, "size": a.size, "sha256": a.sha256, "url": reverse("api:get_artifact", args=[run.pk, a.name])}
         for a in run.artifacts.all()
     ]
 
 
-@router.get("/runs/{run_id}/artifacts.zip", summary="All artifacts as one zip")
+@router.get("/runs/{run_id}/artifacts.zip", openapi_extra=file_response("application/zip", "the run's folder as the CLI writes it"),
+            summary="All artifacts as one zip")
 def get_artifacts_zip(request, run_id: int):
     return zip_response(visible_run_or_404(reader(request), run_id))
 
 
-@router.get("/runs/{run_id}/artifacts/{name}", url_name="get_artifact", summary="One artifact")
+@router.get("/runs/{run_id}/artifacts/{name}", url_name="get_artifact",
+            openapi_extra=file_response("application/octet-stream", "the file"), summary="One artifact")
 def get_artifact(request, run_id: int, name: str):
-    run = visible_run_or_404(reader(request), run_id)
-    path = artifact_file(run, name)
-    if path is None:
-        raise Http404("no such artifact")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    return artifact_response(visible_run_or_404(reader(request), run_id), name)
 
 
-@router.get("/workers", summary="Online workers, their queues and devices")
+@router.get("/workers", response=list[WorkerOut], summary="Online workers, their queues and devices")
 def list_workers(request):
     cutoff = timezone.now() - timezone.timedelta(seconds=WORKER_ONLINE_S)
     return [

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 
 from workers.methods.context import ARTIFACT_NAME
 
+from . import objectstore
 from .figures import FIGURE_NAME, PLOTLY_JS, PLOTLY_JS_NAME
 from .models import Artifact, MetricChunk, Run
 from .points import DTYPE
@@ -36,12 +37,61 @@ def artifact_file(run: Run, name: str) -> Path | None:
     return path
 
 
-def zip_response(run: Run) -> StreamingHttpResponse:
+def artifact_response(run: Run, name: str):
+    """One artifact as a download, from the folder or streamed from the object store; 404 for
+    a name the run did not register (or an object missing from the store)."""
+    if objectstore.store_enabled():
+        artifact = stored_artifact(run, name)
+        try:
+            body = _store_body(run, name)
+        except objectstore.ArtifactStoreError as exc:
+            return store_refused(exc)
+        response = StreamingHttpResponse(objectstore.blocks(body), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Length"] = str(artifact.size)
+        return response
+    path = artifact_file(run, name)
+    if path is None:
+        raise Http404("no such artifact")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+def stored_artifact(run: Run, name: str) -> Artifact:
+    artifact = Artifact.objects.filter(run=run, name=name).first() if ARTIFACT_NAME.fullmatch(name) else None
+    if artifact is None:
+        raise Http404("no such artifact")
+    return artifact
+
+
+def store_refused(exc: Exception) -> JsonResponse:
+    """The store could not be read (wrong keys, no such bucket, unreachable): say so."""
+    return JsonResponse({"detail": str(exc)}, status=503)
+
+
+def _store_body(run: Run, name: str):
+    try:
+        return objectstore.open_body(run.pk, name)
+    except objectstore.ArtifactMissing as exc:
+        raise Http404(str(exc)) from None
+
+
+def metrics_csv_response(run: Run) -> StreamingHttpResponse:
+    """Every stored point as the CLI's metrics.csv, streamed one stored chunk at a time."""
+    response = StreamingHttpResponse(metrics_csv_blocks(run), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-metrics.csv"'
+    return response
+
+
+def zip_response(run: Run):
     """The run as the CLI's output folder: result.json (the CLI's format), metrics.csv (every
     point) and the method's files, plus figure.html with plotly.min.js beside it and run.json
     (the lab's record: status, error, worker). Streamed as it is built: nothing is spooled and
     the points pass through one chunk at a time."""
-    response = StreamingHttpResponse(_zip_stream(run), content_type="application/zip")
+    try:
+        sources = _member_sources(run)
+    except objectstore.ArtifactStoreError as exc:
+        return store_refused(exc)
+    response = StreamingHttpResponse(_zip_stream(run, sources), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-artifacts.zip"'
     return response
 
@@ -65,10 +115,26 @@ class _Pipe(io.RawIOBase):
         return data
 
 
-def _zip_stream(run: Run):
+def _member_sources(run: Run) -> list[tuple[str, object]]:
+    """(name, source) of each artifact: a local path, or an open object-store body (all opened
+    before the first byte is sent, so a missing object is a 404, not a truncated zip)."""
+    if objectstore.store_enabled():
+        return [(a.name, _store_body(run, a.name)) for a in run.artifacts.all()]
+    return [(a.name, path) for a in run.artifacts.all() if (path := artifact_file(run, a.name)) is not None]
+
+
+def _member_blocks(source):
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            while block := handle.read(COPY_BLOCK):
+                yield block
+    else:
+        yield from objectstore.blocks(source)
+
+
+def _zip_stream(run: Run, files: list[tuple[str, object]]):
     pipe = _Pipe()
     folder = f"run-{run.pk}"
-    files = [(a.name, path) for a in run.artifacts.all() if (path := artifact_file(run, a.name)) is not None]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{folder}/result.json", json.dumps(result_record(run, files), indent=2))
         yield pipe.take()
@@ -76,9 +142,9 @@ def _zip_stream(run: Run):
             for block in metrics_csv_blocks(run):
                 member.write(block)
                 yield pipe.take()
-        for name, path in files:
-            with path.open("rb") as source, archive.open(f"{folder}/{name}", "w", force_zip64=True) as member:
-                while block := source.read(COPY_BLOCK):
+        for name, source in files:
+            with archive.open(f"{folder}/{name}", "w", force_zip64=True) as member:
+                for block in _member_blocks(source):
                     member.write(block)
                     yield pipe.take()
         if any(name == FIGURE_NAME for name, _ in files):

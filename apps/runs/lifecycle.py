@@ -12,6 +12,7 @@ import os
 import socket
 import uuid
 from datetime import timedelta
+from enum import Enum
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,39 @@ from .models import Run, RunStatus
 from .store import reset_run_data
 
 log = logging.getLogger(__name__)
+
+
+class Outcome(str, Enum):
+    """How one delivery of a run ended, as the runner, the run's process (through its exit
+    code) and the Celery task report it: a terminal status this attempt recorded, or
+
+    - ``QUEUED``: this attempt handed the run back; the caller publishes it again;
+    - ``SKIPPED``: the run was not this attempt's to run or end (a duplicate delivery, an
+      attempt fenced out or taken over, a run already finished)."""
+
+    SUCCEEDED = RunStatus.SUCCEEDED.value
+    FAILED = RunStatus.FAILED.value
+    CANCELLED = RunStatus.CANCELLED.value
+    QUEUED = RunStatus.QUEUED.value
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def exit_code(self) -> int:
+        """The run process's exit status for this outcome. None of them is 0, so a process
+        that exits on its own (a method calling os._exit(0)) counts as crashed."""
+        return EXIT_CODE_BASE + list(Outcome).index(self)
+
+    @classmethod
+    def from_exit_code(cls, code: int) -> Outcome | None:
+        """The outcome a run process reported, or None if it crashed (any other status)."""
+        index = code - EXIT_CODE_BASE
+        return list(cls)[index] if 0 <= index < len(cls) else None
+
+
+EXIT_CODE_BASE = 90
 
 
 def worker_identity() -> str:
@@ -146,7 +180,7 @@ def release(run_id: int, token, message: str) -> bool:
     )
 
 
-def release_crashed(run_id: int, pid: int, reason: str) -> str:
+def release_crashed(run_id: int, pid: int, reason: str) -> Outcome:
     """The attempt broke for a reason outside the method (its process died, the database went
     away): re-queue the run within the attempts cap, else fail it with the reason. The caller
     publishes the re-queued run (a forked run process leaves that to its parent)."""
@@ -154,15 +188,15 @@ def release_crashed(run_id: int, pid: int, reason: str) -> str:
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id, status=RunStatus.RUNNING, worker_pid=pid).first()
         if run is None:
-            return "done"
+            return Outcome.SKIPPED  # finished, or already taken over
         if run.attempts >= run.max_attempts or run.cancel_requested:
             status = RunStatus.CANCELLED if run.cancel_requested else RunStatus.FAILED
             _finish_locked(run, status, error=f"{reason}; gave up after {run.attempts} attempts")
-            return status
+            return Outcome(status)
         run.status, run.attempt_token, run.enqueued_at = RunStatus.QUEUED, uuid.uuid4(), None
         run.progress_message = f"re-queued: {reason}"[:200]
         run.save()
-    return RunStatus.QUEUED
+    return Outcome.QUEUED
 
 
 def cancel(run: Run) -> str:

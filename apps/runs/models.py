@@ -119,6 +119,7 @@ class Artifact(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="artifacts")
     name = models.CharField(max_length=128)
     size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hex digest of the file's bytes.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "name"], name="unique_artifact_per_run")]

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from . import objectstore
 from .models import Artifact, MetricChunk, Run, RunStatus, Series
 from .points import advance_final, chunk_for
 
@@ -18,7 +19,10 @@ class FencedOut(Exception):
 
 
 def run_artifact_dir(run_id: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / "runs" / str(int(run_id))
+    """Where the run's files are written: the artifacts folder, or with an object store a
+    local scratch folder whose files are uploaded (then removed) when the run ends."""
+    root = settings.ARTIFACTS_SCRATCH if objectstore.store_enabled() else settings.MEDIA_ROOT
+    return Path(root) / "runs" / str(int(run_id))
 
 
 def reset_run_data(run: Run) -> None:
@@ -26,6 +30,8 @@ def reset_run_data(run: Run) -> None:
     Series.objects.filter(run=run).delete()
     Artifact.objects.filter(run=run).delete()
     shutil.rmtree(run_artifact_dir(run.pk), ignore_errors=True)
+    if objectstore.store_enabled():
+        objectstore.delete_run(run.pk)
 
 
 def assert_owner(run_id: int, token) -> None:
@@ -111,12 +117,18 @@ def update_series(rows: list[tuple[Series, int]]) -> None:
 
 
 def register_artifacts(run: Run) -> None:
-    """Mirror the files in the run's artifact folder into Artifact rows (plain files only)."""
+    """Mirror the files in the run's artifact folder into Artifact rows (plain files only),
+    with their size and sha256. With an object store the files are uploaded first and the
+    scratch folder removed; if the upload fails no row is written (ArtifactStoreError)."""
     folder = run_artifact_dir(run.pk)
-    rows = []
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.is_symlink():
-                rows.append(Artifact(run=run, name=path.name, size=path.stat().st_size))
-    Artifact.objects.filter(run=run).delete()
-    Artifact.objects.bulk_create(rows)
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
+    rows = [Artifact(run=run, name=path.name, size=size, sha256=sha)
+            for path in files for size, sha in [objectstore.file_digest(path)]]
+    if objectstore.store_enabled():
+        try:
+            objectstore.upload(run.pk, files)
+        finally:  # uploaded, or lost with the run's failure: the scratch copy goes either way
+            shutil.rmtree(folder, ignore_errors=True)
+    with transaction.atomic():
+        Artifact.objects.filter(run=run).delete()
+        Artifact.objects.bulk_create(rows)

@@ -1,13 +1,12 @@
 """Run pages: queue a run, watch it, cancel or re-run it, download what it made."""
 from __future__ import annotations
 
-import csv
 import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,12 +15,11 @@ from apps.catalog.models import Method
 
 from . import lifecycle
 from .access import may_control, visible_run_or_404, visible_runs_listed
-from .artifacts import artifact_file, zip_response
+from .artifacts import artifact_response, metrics_csv_response, zip_response
 from .compare import finite_float
 from .curves import run_curves
 from .forms import ConfigForm, parse_config
 from .models import ACTIVE_STATUSES, WORKER_ONLINE_S, RunStatus, WorkerHeartbeat
-from .points import sorted_columns
 from .queueing import (
     MAX_GROUP,
     QUEUES,
@@ -119,41 +117,14 @@ def run_metrics(request, run_id: int):
                          "series": run_curves(run, max_points, names, after)})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def run_metrics_csv(request, run_id: int):
-    run = visible_run_or_404(getattr(request, "auth", None) or request.user, run_id)
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(r) for r in _with_header(_csv_rows(run)))
-    response = StreamingHttpResponse(lines, content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-metrics.csv"'
-    return response
-
-
-def _csv_rows(run):
-    """Every stored point, series by series, in step order (a missing value is empty)."""
-    for series in run.series.all():
-        steps, walls, values = sorted_columns(series)
-        for step, wall, value in zip(steps.tolist(), walls.tolist(), values.tolist()):
-            yield series.name, repr(step), repr(wall), "" if value != value else repr(value)
-
-
-def _with_header(rows):
-    yield ("series", "step", "wall_s", "value")
-    yield from rows
+    return metrics_csv_response(visible_run_or_404(request.user, run_id))
 
 
 @require_GET
 def artifact_download(request, run_id: int, name: str):
-    run = visible_run_or_404(request.user, run_id)
-    path = artifact_file(run, name)
-    if path is None:
-        raise Http404("no such artifact")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    return artifact_response(visible_run_or_404(request.user, run_id), name)
 
 
 @require_GET
