@@ -33,6 +33,7 @@ REGISTRY: dict[str, str] = {
     "deep-conjugate-direction": "workers.methods.deep_conjugate_direction",
     "nn4mc-newton-mpc-vs-pid": "workers.methods.nn4mc_newton_mpc_vs_pid",
     "prose-multimodal-operator": "workers.methods.prose_multimodal_operator",
+    "equino-multiscale": "workers.methods.equino_multiscale",
 
 }
 
