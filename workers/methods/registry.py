@@ -34,6 +34,7 @@ REGISTRY: dict[str, str] = {
     "nn4mc-newton-mpc-vs-pid": "workers.methods.nn4mc_newton_mpc_vs_pid",
     "prose-multimodal-operator": "workers.methods.prose_multimodal_operator",
     "equino-multiscale": "workers.methods.equino_multiscale",
+    "nclaw": "workers.methods.nclaw",
 
 }
 
