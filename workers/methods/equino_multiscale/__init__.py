@@ -49,8 +49,10 @@ DEVIATIONS = (
     "and a stiffening law sigma = a (eps + beta eps^3) per face component in place of the paper's elastic / "
     "plastic materials; the macro strain has 2 components instead of 3.",
     "All data are generated in the run by a Newton solver on scipy.sparse; the paper's FE snapshots are not used.",
-    "Adam only (the paper follows Adam with L-BFGS); the branch network's inputs are scaled by the strain range "
-    "and its outputs by the snapshots' largest POD coefficients.",
+    "Adam (random strains redrawn every step) then torch's L-BFGS on a fixed set of 4 x batch_size random "
+    "strains, as the paper follows Adam with scipy's L-BFGS; the data-driven MLP gets the same two phases on its "
+    "labels. The branch network's inputs are scaled by the strain range and its outputs by the snapshots' largest "
+    "POD coefficients.",
     "The VPIONet and PINN baselines of the paper are not run; the baselines are the direct micro solve and a "
     "data-driven MLP trained on the same labelled snapshots as the POD.",
     "Timing: the direct solve is timed one macro point at a time (as FE² calls it), the surrogates as one batched "
