@@ -61,7 +61,8 @@ DEVIATIONS = (
     "One seed and one microstructure per run. Smoke (seed 0, CPU): homogenized-stress rel-L2 EquiNO 0.0181 vs "
     "data-driven MLP 0.263 (it fits its 10 labels but generalizes poorly), 1.2e-6 s vs 0.015 s per macro point "
     "(about 1.3e4x); with Adam alone (500 steps, no L-BFGS) EquiNO's error was 0.23. The full preset has not been "
-    "run on a GPU.",
+    "run on a GPU; one CPU run of it (seed 0, 246 s on a shared core) gave EquiNO 0.0035 vs MLP 0.069 and "
+    "4.4e-7 s vs 0.051 s per macro point (about 1.2e5x), all claims reproduced.",
 )
 
 METHOD = Method(
