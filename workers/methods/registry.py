@@ -48,6 +48,8 @@ REGISTRY: dict[str, str] = {
     "melissa-online-training": "workers.methods.melissa_online_training",
     "giorom-reduced-order-operator": "workers.methods.giorom_reduced_order_operator",
     "neuralstagger": "workers.methods.neuralstagger",
+    "equino-multiscale": "workers.methods.equino_multiscale",
+    "nclaw": "workers.methods.nclaw",
 
 }
 
