@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ..context import RunContext
-from ..shared.cpu_threads_small import one_thread_when_small
+from ..shared.threads import one_thread_when_small
 from ..shared.operators.datasets import save_dataset
 from ..shared.weights import save_weights
 from .blackbox import MeshGNN
