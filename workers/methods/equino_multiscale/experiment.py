@@ -9,9 +9,9 @@ import numpy as np
 import torch
 
 from ..context import RunContext
-from ..shared.threads import one_thread_when_small
 from ..shared.operators.datasets import save_dataset
 from ..shared.periodic_cell import PeriodicCell, inclusion_cell, laminate_cell
+from ..shared.threads import one_thread_when_small
 from ..shared.weights import save_weights
 from .surrogates import DataDriven, EquiNO, equino_loss, pod_modes
 

@@ -8,8 +8,8 @@ import numpy as np
 import torch
 
 from ..context import RunContext
-from ..shared.threads import one_thread_when_small
 from ..shared.operators.datasets import save_dataset
+from ..shared.threads import one_thread_when_small
 from ..shared.weights import save_weights
 from .blackbox import MeshGNN
 from .body import physics_acceleration, rollout, total_energy
