@@ -66,7 +66,9 @@ DEVIATIONS = (
     "NCLaw's OOD / in-distribution ratio is 2.66 on the 2x horizon (errors accumulate over time; 1.24 to 1.96 on "
     "the other three): that claim is not reproduced on smoke. Energy error of the true-law trajectory: 0.6% of "
     "the peak kinetic energy.",
-    "One seed per run; the full preset has not been run on a GPU.",
+    "One seed per run; the full preset has not been run on a GPU (a niced CPU attempt on a shared core trained "
+    "both laws in about 12 min and was stopped at 25 min inside the GNN's 20k steps, so the OOD comparison is "
+    "undecided so far).",
 )
 
 METHOD = Method(
