@@ -9,7 +9,7 @@ import pytest
 from pydantic import Field
 
 from workers.methods import cli
-from workers.methods.base import Claim, ConfigError, Finding, Method, MethodConfig, Preset
+from workers.methods.base import Claim, ConfigError, Finding, MethodConfig, MethodSpec, Preset
 from workers.methods.context import RunCancelled, RunContext
 from workers.methods.execute import execute, jsonable
 
@@ -29,7 +29,7 @@ def run_toy(config: ToyConfig, ctx: RunContext) -> dict:
     return {"final_error": error}
 
 
-def toy_method(**changes) -> Method:
+def toy_method(**changes) -> MethodSpec:
     fields = dict(
         slug="toy",
         paper=0,
@@ -54,7 +54,7 @@ def toy_method(**changes) -> Method:
         run=run_toy,
     )
     fields.update(changes)
-    return Method(**fields)
+    return MethodSpec(**fields)
 
 
 def test_a_preset_with_overrides_builds_the_config():

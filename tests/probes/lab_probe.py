@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from workers.methods.base import Claim, Finding, Method, MethodConfig, Preset
+from workers.methods.base import Claim, Finding, MethodConfig, MethodSpec, Preset
 
 
 class ProbeConfig(MethodConfig):
@@ -58,7 +58,7 @@ def log_extra_series(ctx, step: int, value: float, count: int, panels: int) -> N
         ctx.log_point(step, values, panel=panel, unit=unit)
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="lab-probe",
     paper=3,
     title="Lifecycle probe",

@@ -1,6 +1,6 @@
 """The method plug-in contract: what a method declares, and what its claims return.
 
-A method module defines one ``METHOD = Method(...)``. Everything the lab shows about a
+A method module defines one ``METHOD = MethodSpec(...)``. Everything the lab shows about a
 method (form, API schema, presets, claims, deviations) is read from that object, so it is
 the single source of truth. Nothing here imports Django, Celery or ``apps/``.
 """
@@ -109,7 +109,7 @@ def describe_validation_error(exc: ValidationError) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Method:
+class MethodSpec:
     slug: str
     paper: int
     title: str

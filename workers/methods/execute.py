@@ -19,13 +19,13 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .base import Finding, Method, MethodConfig, Verdict
+from .base import Finding, MethodConfig, MethodSpec, Verdict
 from .context import RunContext
 
 VERSIONED_PACKAGES = ("numpy", "scipy", "torch", "pydantic", "scikit-learn")
 
 
-def judge_claims(method: Method, results: Mapping[str, Any], config: Any = None) -> list[dict[str, Any]]:
+def judge_claims(method: MethodSpec, results: Mapping[str, Any], config: Any = None) -> list[dict[str, Any]]:
     """Each claim's verdict from the run's own numbers; a check that breaks is inconclusive,
     and so is a claim this run's config cannot decide."""
     verdicts = []
@@ -100,7 +100,7 @@ def seed_everything(seed: int, device: str) -> None:
             torch.cuda.manual_seed_all(seed)
 
 
-def execute(method: Method, config: MethodConfig, ctx: RunContext) -> dict[str, Any]:
+def execute(method: MethodSpec, config: MethodConfig, ctx: RunContext) -> dict[str, Any]:
     """Run the method; the RunCancelled and other exceptions propagate to the caller."""
     seed_everything(ctx.seed, ctx.device)
     ctx.watch_trouble(method.monitors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from .base import Method
+from .base import MethodSpec
 
 REGISTRY: dict[str, str] = {
     "adasketch-newton": "workers.methods.adasketch_newton",
@@ -70,7 +70,7 @@ def extra_methods() -> dict[str, str]:
     return {slug.strip(): module.strip() for slug, module in pairs}
 
 
-def get_method(slug: str) -> Method:
+def get_method(slug: str) -> MethodSpec:
     modules = {**extra_methods(), **REGISTRY}
     if slug not in modules:
         raise UnknownMethod(slug)
@@ -80,5 +80,5 @@ def get_method(slug: str) -> Method:
     return method
 
 
-def all_methods() -> list[Method]:
+def all_methods() -> list[MethodSpec]:
     return [get_method(slug) for slug in REGISTRY]

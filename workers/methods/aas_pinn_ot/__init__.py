@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -66,7 +66,7 @@ DEVIATIONS = (
     "(two peaks, s = 1000, 20k steps; not run on a GPU in this session) may well come out not reproduced.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="aas-pinn-ot",
     paper=32,
     title="Adversarial Adaptive Sampling: Unify PINN and Optimal Transport for the Approximation of PDEs (AAS)",

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -83,7 +83,7 @@ DEVIATIONS = (
     "optimizers stop in the same Rastrigin basin, and the README's trajectories came from a hyperparameter search.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="adahessian",
     paper=31,
     title="ADAHESSIAN: An Adaptive Second Order Optimizer for Machine Learning",

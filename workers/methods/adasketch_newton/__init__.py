@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .problems import HS_PROBLEMS, EqualityProblem, constrained_logistic, logistic_data
 from .solver import Params, adasketch_newton
@@ -111,7 +111,7 @@ def run(config: AdaSketchConfig, ctx) -> dict:
     return results
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="adasketch-newton",
     paper=2,
     title="Constrained Optimization via Exact Augmented Lagrangian and Randomized Iterative Sketching",

@@ -15,7 +15,7 @@ import random
 import numpy as np
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .baselines import classical_baselines
 from .claims import CLAIMS, EVOLVED, comparison_cells
 from .fitting import polish_minimax
@@ -138,7 +138,7 @@ def save_artifacts(ctx, grid, front: list[dict], values: dict[int, np.ndarray], 
     ctx.save_artifact("front.json", json.dumps({"evolved": front, "baselines": baselines}, indent=1, default=float))
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="autonumerics-zero",
     paper=14,
     title="AutoNumerics-Zero: Automated Discovery of State-of-the-Art Mathematical Functions",

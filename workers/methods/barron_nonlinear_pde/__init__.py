@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -74,7 +74,7 @@ DEVIATIONS = (
     "Smoke fits the error at one width over d = 2, 4, 8; the width-to-accuracy claim needs several widths (full).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="barron-nonlinear-pde",
     paper=21,
     title="Neural Network Approximations of PDEs Beyond Linearity: A Representational Perspective",

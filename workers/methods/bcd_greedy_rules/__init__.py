@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import build_instances, run_all, save_instances
 
@@ -60,7 +60,7 @@ def run(config: BcdGreedyConfig, ctx) -> dict:
     return results
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="bcd-greedy-rules",
     paper=4,
     title="Let's Make Block Coordinate Descent Converge Faster (greedy rules, matrix updates, active sets)",

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -94,7 +94,7 @@ DEVIATIONS = (
     "did not finish in 8 minutes); 'majority of seeds' is counted over every (PDE, seed) cell.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="cape-channel-attention",
     paper=18,
     title="Learning Neural PDE Solvers with Parameter-Guided Channel Attention (CAPE)",

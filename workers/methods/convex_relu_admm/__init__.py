@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .data import moons, one_dimensional
 from .experiment import run_admm, run_nonconvex, run_timing
@@ -92,7 +92,7 @@ def run(config: ConvexReluConfig, ctx) -> dict:
     return {"pattern_mode": config.pattern_mode, "admm": admm, "nonconvex": nonconvex, "timing": timing}
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="convex-relu-admm",
     paper=13,
     title="Efficient Global Optimization of Two-layer ReLU Networks: ADMM on the convex reformulation",

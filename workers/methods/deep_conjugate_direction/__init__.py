@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 
@@ -97,7 +97,7 @@ DEVIATIONS = (
     "(the note expects no CPU wall-time win).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="deep-conjugate-direction",
     paper=5,
     title="A Deep Conjugate Direction Method for Iteratively Solving Linear Systems (DCDM)",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS, EXPECTED_ON_SMOKE
 from .experiment import run
 
@@ -55,7 +55,7 @@ DEVIATIONS = (
     "Adam replaces the paper's SGD schedules; float64 throughout.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="ep-jacobian-homeostasis",
     paper=35,
     title="Improving equilibrium propagation without weight symmetry through Jacobian homeostasis",

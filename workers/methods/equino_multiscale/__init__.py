@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -65,7 +65,7 @@ DEVIATIONS = (
     "4.4e-7 s vs 0.051 s per macro point (about 1.2e5x), all claims reproduced.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="equino-multiscale",
     paper=24,
     title="EquiNO: A Physics-Informed Neural Operator for Multiscale Simulations",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -81,7 +81,7 @@ DEVIATIONS = (
     "(the paper: ~1,000 sparse of ~100,000).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="giorom-reduced-order-operator",
     paper=7,
     title="Reduced-Order Neural Operators: Learning Lagrangian Dynamics on Highly Sparse Graphs (GIOROM)",

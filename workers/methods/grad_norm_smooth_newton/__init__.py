@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from ..shared.logistic import breast_cancer, synthetic
 from .claims import CLAIMS
 from .methods import fast_gradient_method, grad_norm_smooth, gradient_method
@@ -105,7 +105,7 @@ def run(config: GradNormSmoothConfig, ctx) -> dict:
     return results
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="grad-norm-smooth-newton",
     paper=10,
     title="Gradient-Normalized Smoothness for Optimization with Approximate Hessians",

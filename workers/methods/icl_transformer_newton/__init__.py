@@ -12,7 +12,7 @@ The run has two parts on the same seed:
 """
 from __future__ import annotations
 
-from ..base import Method
+from ..base import MethodSpec
 from .claims import CLAIMS
 from .config import PRESETS, IclNewtonConfig
 
@@ -33,7 +33,7 @@ def run(config: IclNewtonConfig, ctx) -> dict:
     return results
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="icl-transformer-newton",
     paper=1,
     title="Transformers Learn Higher-Order Optimization Methods for In-Context Learning",

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .lqr import policy_iteration, third_order_system
 from .quadrature import rule_weights
@@ -120,7 +120,7 @@ def save_problem(ctx, task, initial_states, grid, table, P_star, P_exact) -> Non
     np.savez_compressed(ctx.artifact_path("problem.npz"), **arrays)
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="intrl-quadrature",
     paper=34,
     title="Impact of Computation in Integral Reinforcement Learning for Continuous-Time Control",

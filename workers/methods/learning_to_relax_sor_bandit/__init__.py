@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import make_solver, omega_grid, run_setting
 from .instances import SETTING_LABEL, SETTINGS_OF_CHOICE
@@ -82,7 +82,7 @@ def run(config: SorBanditConfig, ctx) -> dict:
     }
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="learning-to-relax-sor-bandit",
     paper=19,
     title="Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -50,7 +50,7 @@ DEVIATIONS = (
     "Grad x Input is VanillaGrad read in z-space, so the two rows of the matrix coincide.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="lfa-explanations",
     paper=27,
     title="Which Explanation Should I Choose? A Function Approximation Perspective (LFA)",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -85,7 +85,7 @@ DEVIATIONS = (
     "cheap too (smoke, before CROWN was added: 0.08 s vs 0.018 s over 5 points, 4.6x).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="local-lipschitz-bound-prop",
     paper=26,
     title="Efficiently Computing Local Lipschitz Constants of Neural Networks via Bound Propagation",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, Preset
+from ..base import MethodSpec, Preset
 from ..shared.node_config import NodeRegConfig, Variant, require_variants, run
 from .claims import CLAIMS
 
@@ -68,7 +68,7 @@ DEVIATIONS = (
     "GPU); the smoke preset shares two CPU cores with other jobs, where timings are noise.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="local-reg-neural-de",
     paper=8,
     title="Locally Regularized Neural Differential Equations",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -73,7 +73,7 @@ DEVIATIONS = (
     "workers should run as a non-root user so that RLIMIT_NPROC binds too.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="math-program-synthesis",
     paper=42,
     title="University math by program synthesis: the harness (sandboxed execution, symbolic grading), no model",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -72,7 +72,7 @@ DEVIATIONS = (
     "[100, 500] (Melissa's five parameters); the FNO and message-passing surrogates of the paper are not run.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="melissa-online-training",
     paper=25,
     title="Training Deep Surrogate Models with Large Scale Online Learning (Melissa)",

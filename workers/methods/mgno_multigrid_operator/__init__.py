@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -77,7 +77,7 @@ DEVIATIONS = (
     "there).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="mgno-multigrid-operator",
     paper=30,
     title="MgNO: Efficient Parameterization of Linear Operators via Multigrid",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 
@@ -84,7 +84,7 @@ DEVIATIONS = (
     "ctx.torch_device by construction.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="mm-pde-dmm",
     paper=33,
     title="Better Neural PDE Solvers Through Data-Free Mesh Movers (MM-PDE / DMM), 1-D",

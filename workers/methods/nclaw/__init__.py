@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 
@@ -71,7 +71,7 @@ DEVIATIONS = (
     "undecided so far).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="nclaw",
     paper=40,
     title="Learning Neural Constitutive Laws From Motion Observations for Generalizable PDE Dynamics",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS, EXPECTED_ON_SMOKE
 from .experiment import run
 
@@ -56,7 +56,7 @@ DEVIATIONS = (
     "reachability bit at 0.5 (thresholds of ours).",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="neural-compilation-gnn",
     paper=36,
     title="Mind The Gap: Deep Learning Doesn't Learn Deeply (neural compilation of GNNs)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -102,7 +102,7 @@ DEVIATIONS = (
     "ctx.torch_device by construction.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="neural-de-kidger",
     paper=29,
     title="On Neural Differential Equations (Kidger thesis): irregular data, adjoint memory, neural SDEs",

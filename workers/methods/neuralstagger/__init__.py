@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import VANILLA, factors, run
 
@@ -84,7 +84,7 @@ DEVIATIONS = (
     "the speed-up comes from the smaller grid and the fewer calls, not from parallel sub-solvers.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="neuralstagger",
     paper=23,
     title="NeuralStagger: Accelerating Physics-constrained Neural PDE Solver with Spatial-temporal Decomposition",

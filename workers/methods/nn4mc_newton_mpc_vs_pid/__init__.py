@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 
@@ -90,7 +90,7 @@ DEVIATIONS = (
     "model mismatch and faster references. One seed per run.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="nn4mc-newton-mpc-vs-pid",
     paper=16,
     title="Toward smart composites: small-scale, untethered prediction and control (nn4mc, Newton-Raphson MPC)",

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 from .resolution import interpolated_kernel_size
@@ -102,7 +102,7 @@ DEVIATIONS = (
     "resolution); training minimizes the relative L2 error with Adam and cosine annealing.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="nns-to-neural-operators",
     paper=17,
     title="Principled Approaches for Extending Neural Architectures to Function Spaces for Operator Learning",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import HEADLINE_FRACTION, run
 
@@ -68,7 +68,7 @@ DEVIATIONS = (
     "to 1%) decides the asymptotic comparison.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="npg-igt-harpg",
     paper=39,
     title="Stochastic Policy Gradient Methods: Improved Sample Complexity for Fisher-non-degenerate Policies",

@@ -20,7 +20,7 @@ import mpmath
 import numpy as np
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .clustering import cluster, cluster_table, purity, random_purity
 from .identify import MobiusTable, identify, is_rational
@@ -206,7 +206,7 @@ def save_artifacts(ctx, rows: list[dict], converging: list[dict], labels: np.nda
     ctx.save_artifact("converging_pcfs.json", json.dumps(public, indent=0))
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="pcf-blind-delta",
     paper=37,
     title="Unsupervised Discovery of Formulas for Mathematical Constants",

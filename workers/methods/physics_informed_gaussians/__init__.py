@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import CASES, run
 
@@ -77,7 +77,7 @@ DEVIATIONS = (
     "evaluation excluded), capped at 20x PIG's steps; timings on a shared CPU are noisy.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="physics-informed-gaussians",
     paper=28,
     title="PIG: Physics-Informed Gaussians as Adaptive Parametric Mesh Representations",

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -69,7 +69,7 @@ DEVIATIONS = (
     "a GPU in this session.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="pi-hc-moe-hard-constraints",
     paper=22,
     title="Scaling Physics-Informed Hard Constraints with Mixture-of-Experts (PI-HC-MoE)",

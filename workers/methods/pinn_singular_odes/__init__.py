@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .equations import HYPERGEOMETRIC
 from .experiment import run
@@ -86,7 +86,7 @@ DEVIATIONS = (
     "in the full preset with the other two 2F1 cases rather than in smoke.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="pinn-singular-odes",
     paper=12,
     title="Deep Learning solutions to singular ODEs: from special functions to spherical accretion",

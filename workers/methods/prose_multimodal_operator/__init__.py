@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 
@@ -80,7 +80,7 @@ DEVIATIONS = (
     "plan), so that claim is decided on full only.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="prose-multimodal-operator",
     paper=20,
     title="PROSE: Predicting Operators and Symbolic Expressions using Multimodal Transformers",

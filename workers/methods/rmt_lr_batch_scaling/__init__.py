@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -88,7 +88,7 @@ DEVIATIONS = (
     "Mini-batches are drawn with replacement in the sweeps and without replacement for the spectra; one seed.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="rmt-lr-batch-scaling",
     paper=11,
     title="Learning Rates as a Function of Batch Size: A Random Matrix Theory Approach to Neural Network Training",

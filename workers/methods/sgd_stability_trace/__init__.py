@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -84,7 +84,7 @@ DEVIATIONS = (
     "loss of 1e-6 within 10k steps.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="sgd-stability-trace",
     paper=41,
     title="The Implicit Regularization of Dynamical Stability in Stochastic Gradient Descent",

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -117,7 +117,7 @@ DEVIATIONS = (
     "compares both solvers on one instance drawn from the run's seed, not on the paper's instance.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="sinkhorn-newton-sparse",
     paper=6,
     title="Accelerating Sinkhorn Algorithm with Sparse Newton Iterations (Sinkhorn-Newton-Sparse)",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ..base import Method, Preset, Verdict
+from ..base import MethodSpec, Preset, Verdict
 from ..shared.node_config import NodeRegConfig, Variant, require_variants, run
 from .claims import CLAIMS
 
@@ -69,7 +69,7 @@ DEVIATIONS = (
     "vanilla's 94.8% accuracy with lambda_E = 100 (not tuned to pass); TayNODE trains 5.5x slower than R_E.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="solver-heuristic-reg-node",
     paper=9,
     title="Opening the Blackbox: Regularizing Internal Solver Heuristics",

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset
+from ..base import MethodConfig, MethodSpec, Preset
 from .claims import CLAIMS
 from .experiment import run
 
@@ -67,7 +67,7 @@ DEVIATIONS = (
     "400 L-BFGS iterations; it was not run on a GPU in this session.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="upinn-symbolic-discovery",
     paper=15,
     title="A PINN Approach to Symbolic Differential Operator Discovery with Sparse Data (UPINN)",

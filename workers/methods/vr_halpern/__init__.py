@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .problem import Oracle, planted_saddle, shared_instance
 from .solvers import anchored_extragradient, extragradient, vr_extragradient, vr_halpern
@@ -154,7 +154,7 @@ def claim_tables(results: dict) -> dict:
     return {"cells": cells, "fits": fits}
 
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="vr-halpern",
     paper=38,
     title="Variance Reduced Halpern Iteration for Finite-Sum Monotone Inclusions",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..base import Method, MethodConfig, Preset, Verdict
+from ..base import MethodConfig, MethodSpec, Preset, Verdict
 from .claims import CLAIMS
 from .experiment import run
 from .pipeline import Fusion
@@ -80,7 +80,7 @@ DEVIATIONS = (
     "draws); the control checks the rule as written and reports this.",
 )
 
-METHOD = Method(
+METHOD = MethodSpec(
     slug="wikides-short-descriptions",
     paper=3,
     title="WikiDes: generating short descriptions from paragraphs (Phase I generate, Phase II rank)",
