@@ -81,6 +81,22 @@ def fewer(
     )
 
 
+def _ratio_cells(results, cells, method, baseline, metric, decide) -> list[_CellVerdict]:
+    """Per cell, ``decide(method's metric, baseline's metric) -> (ratio, holds, text)``; a
+    failed method fails its cell."""
+    out = []
+    for label, outcomes in cells_of(results, cells).items():
+        mine, theirs = outcomes[method], outcomes[baseline]
+        if mine.get("failed"):
+            out.append(_CellVerdict(label, Verdict.NOT_REPRODUCED, {}, f"{method} failed: {mine['failed']}"))
+            continue
+        a, b = float(mine[metric]), float(theirs[metric])
+        ratio, holds, text = decide(a, b)
+        out.append(_CellVerdict(label, Verdict.REPRODUCED if holds else Verdict.NOT_REPRODUCED,
+                                {method: a, baseline: b, "ratio": ratio}, text))
+    return out
+
+
 # ---- kind 4: a ratio within a band (e.g. NFE 0.56-0.73x of the baseline) ----------------
 
 def ratio_within(
@@ -102,19 +118,12 @@ def ratio_within(
     parity = within.low <= 1.0 <= within.high
 
     def judge(results: Mapping[str, Any], band: tuple[float, float]) -> list[_CellVerdict]:
-        out = []
-        for label, outcomes in cells_of(results, cells).items():
-            mine, theirs = outcomes[method], outcomes[baseline]
-            if mine.get("failed"):
-                out.append(_CellVerdict(label, Verdict.NOT_REPRODUCED, {}, f"{method} failed: {mine['failed']}"))
-                continue
-            a, b = float(mine[metric]), float(theirs[metric])
+        def decide(a: float, b: float) -> tuple[float, bool, str]:
             ratio = a / b if b != 0 else float("inf")
-            holds = within.contains(ratio, band)
             text = f"{method} {fmt(a)} / {baseline} {fmt(b)} = {fmt(ratio)}x (band [{fmt(band[0])}, {fmt(band[1])}])"
-            out.append(_CellVerdict(label, Verdict.REPRODUCED if holds else Verdict.NOT_REPRODUCED,
-                                    {method: a, baseline: b, "ratio": ratio}, text))
-        return out
+            return ratio, within.contains(ratio, band), text
+
+        return _ratio_cells(results, cells, method, baseline, metric, decide)
 
     def check(results: Mapping[str, Any]) -> Finding:
         extra = {"metric": metric, **within.evidence()}
@@ -158,15 +167,13 @@ def no_worse(
     e.g. "at no loss of accuracy". Not an advantage claim, so it has no swap control; pair it
     with the claim that states the advantage."""
 
+    def decide(a: float, b: float) -> tuple[float, bool, str]:
+        ratio = a / b if b > 0 else (1.0 if a == b else math.inf)
+        text = f"{method} {fmt(a)} vs {baseline} {fmt(b)} ({fmt(ratio)}x, allowed {fmt(factor.value)}x)"
+        return ratio, math.isfinite(ratio) and ratio <= factor.value, text
+
     def check(results: Mapping[str, Any]) -> Finding:
-        verdicts = []
-        for label, outcomes in cells_of(results, cells).items():
-            a, b = float(outcomes[method][metric]), float(outcomes[baseline][metric])
-            ratio = a / b if b > 0 else (1.0 if a == b else math.inf)
-            holds = math.isfinite(ratio) and ratio <= factor.value
-            verdicts.append(_CellVerdict(label, Verdict.REPRODUCED if holds else Verdict.NOT_REPRODUCED,
-                                         {method: a, baseline: b, "ratio": ratio},
-                                         f"{method} {fmt(a)} vs {baseline} {fmt(b)} ({fmt(ratio)}x, allowed {fmt(factor.value)}x)"))
+        verdicts = _ratio_cells(results, cells, method, baseline, metric, decide)
         head = f"{metric}: {method} no worse than {fmt(factor.value)}x {baseline} ({factor.source})"
         return _finding(verdicts, min_share, head, {"metric": metric, **factor.evidence("allowed_factor")})
 
